@@ -1,0 +1,33 @@
+# Two commands on a fresh clone: `make demo` and `make test` (both create .venv if missing).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-fast validation bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/dermsim run examples/niacinamide_serum_face.toml --out dermsim-out
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+validation: $(STAMP)
+	$(PY) validation/build_report.py
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/solver_vs_fipy.py
+	$(PY) benchmarks/predict_kp_throughput.py
+
+clean:
+	rm -rf $(VENV) dermsim-out

@@ -1,0 +1,27 @@
+"""One error root for dermsim; the CLI shows any of them as one line and exits 2."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class DermsimError(Exception):
+    """Root of every error dermsim raises on purpose (bad input, impossible request)."""
+
+
+class InputError(DermsimError, ValueError):
+    """A user-supplied value is invalid.
+
+    The message names the field, the value given and what is allowed, and, for names, the closest
+    matches, so one line is enough to fix the input.
+    """
+
+    def __init__(self, field: str, value: object, allowed: str, choices: Iterable[str] | None = None):
+        self.field, self.value, self.allowed = field, value, allowed
+        hint = ""
+        if choices is not None and isinstance(value, str):
+            close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
+            if close:
+                hint = f" (did you mean {', '.join(repr(c) for c in close)}?)"
+        super().__init__(f"{field}: got {value!r}; allowed: {allowed}{hint}")
