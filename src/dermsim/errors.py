@@ -17,11 +17,13 @@ class InputError(DermsimError, ValueError):
     matches, so one line is enough to fix the input.
     """
 
-    def __init__(self, field: str, value: object, allowed: str, choices: Iterable[str] | None = None):
+    def __init__(self, field: str, value: object, allowed: str, choices: Iterable[str] | None = None,
+                 *, problem: str | None = None):
         self.field, self.value, self.allowed = field, value, allowed
         hint = ""
         if choices is not None and isinstance(value, str):
             close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
             if close:
                 hint = f" (did you mean {', '.join(repr(c) for c in close)}?)"
-        super().__init__(f"{field}: got {value!r}; allowed: {allowed}{hint}")
+        what = problem if problem is not None else f"got {value!r}"
+        super().__init__(f"{field}: {what}; allowed: {allowed}{hint}")

@@ -1,0 +1,82 @@
+"""Batch kp prediction from a CSV (columns name, mw, log_kow, optional pka, acid_base), vectorised."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from dermsim.errors import InputError
+from dermsim.results import atomic_write
+
+REQUIRED = ("name", "mw", "log_kow")
+ACID_BASE = ("neutral", "acid", "base", "ampholyte", "polyanion")
+
+
+def _column(rows: list[dict], key: str, path: Path, *, optional: bool = False) -> np.ndarray:
+    out = np.full(len(rows), np.nan)
+    for i, row in enumerate(rows):
+        text = (row.get(key) or "").strip()
+        if not text:
+            if optional:
+                continue
+            raise InputError(f"{path.name} row {i + 2} column {key}", text, "a number")
+        try:
+            out[i] = float(text)
+        except ValueError:
+            raise InputError(f"{path.name} row {i + 2} column {key}", text, "a number") from None
+    return out
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            fields = [f.strip() for f in (reader.fieldnames or [])]
+            reader.fieldnames = fields
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError("input CSV", str(path), f"a readable CSV file ({exc.__class__.__name__})") from None
+    missing = [c for c in REQUIRED if c not in fields]
+    if missing:
+        raise InputError("input CSV columns", ",".join(fields), f"at least {','.join(REQUIRED)} (missing {','.join(missing)})")
+    return fields, rows
+
+
+def predict_kp_csv(input_path: str | Path, out_path: str | Path, *, model: str = "kasting-chen",
+                   ph: float = 7.0, hydration: str = "normal") -> int:
+    """Read ``input_path``, add ``log_kp_cm_h`` (empty where impermeable), write ``out_path`` atomically."""
+    from dermsim.chemistry.qspr import log_kp
+
+    input_path, out_path = Path(input_path), Path(out_path)
+    fields, rows = read_rows(input_path)
+    mw = _column(rows, "mw", input_path)
+    if np.any(~(mw > 0)):
+        i = int(np.flatnonzero(~(mw > 0))[0])
+        raise InputError(f"{input_path.name} row {i + 2} column mw", rows[i]["mw"], "a molecular weight > 0 g/mol")
+    log_kow = _column(rows, "log_kow", input_path)
+    acid_base = np.array([(r.get("acid_base") or "neutral").strip().lower() for r in rows], dtype=object)
+    bad = [i for i, a in enumerate(acid_base) if a not in ACID_BASE]
+    if bad:
+        raise InputError(f"{input_path.name} row {bad[0] + 2} column acid_base", acid_base[bad[0]],
+                         f"one of {', '.join(ACID_BASE)}", choices=ACID_BASE)
+    pka = _column(rows, "pka", input_path, optional=True) if "pka" in fields else np.full(len(rows), np.nan)
+    needs = np.isin(acid_base, ["acid", "base"]) & np.isnan(pka)
+    acid_base = np.where(needs, "neutral", acid_base)  # no pKa given: treated as un-ionised
+    pka_acid = np.where(acid_base == "acid", pka, np.nan)
+    pka_base = np.where(acid_base == "base", pka, np.nan)
+    result = log_kp(mw, log_kow, model=model, acid_base=acid_base, pka_acid=pka_acid, pka_base=pka_base,
+                    ph=ph, hydration=hydration)
+
+    def write(tmp):
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([*fields, "log_kp_cm_h"])
+            for row, value in zip(rows, result):
+                writer.writerow([row.get(f, "") for f in fields] + ["" if not np.isfinite(value) else f"{value:.4f}"])
+
+    if out_path.parent and not out_path.parent.exists():
+        raise InputError("--out", str(out_path), "a path in an existing directory")
+    atomic_write(out_path, write)
+    return len(rows)
