@@ -77,8 +77,8 @@ def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
         result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
     with _staged_output(out) as tmp:
         result.save(tmp, plots=plots)
-    console = Console()
-    console.print(result.summary["answer"])
+    console = Console(soft_wrap=True)
+    console.print(result.summary["answer"], highlight=False)
     console.print(f"[dim]mass balance relative error {result.summary['mass_balance_relative_error']:.1e}; "
                   f"wrote {out}/result.nc, summary.json{', *.png' if plots else ''}[/dim]")
 
@@ -100,7 +100,7 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
              concentration: str = typer.Option(..., help="e.g. '5 %', '10 mg/mL'"),
              dose: str = typer.Option("infinite", help="'infinite' or applied formulation, e.g. '2 mg/cm^2'"),
              duration: str = typer.Option("24 h"),
-             hydration: str = typer.Option("normal", help="dry | normal | hydrated"),
+             hydration: Optional[str] = typer.Option(None, help="dry | normal | hydrated (default: normal in vivo, hydrated in vitro)"),
              occluded: bool = typer.Option(False, "--occluded/--open"),
              receptor: Optional[str] = typer.Option(None, help="sink | finite | blood (default: blood in vivo, sink in vitro)"),
              ph: Optional[float] = typer.Option(None, help="vehicle pH"),
@@ -114,7 +114,7 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
 
         data = {"title": f"{compound} on {site}",
                 "compound": {"name": compound},
-                "skin": {"site": site, "hydration": hydration},
+                "skin": {"site": site} | ({"hydration": hydration} if hydration else {}),
                 "formulation": {"concentration": concentration, "dose": dose, "occluded": occluded},
                 "transport": {"model": model},
                 "simulation": {"duration": duration}}

@@ -79,7 +79,7 @@ class LayerSpec(_Strict):
 
 class SkinSpec(_Strict):
     site: str = "forearm"
-    hydration: Literal["dry", "normal", "hydrated"] = "normal"
+    hydration: Literal["dry", "normal", "hydrated"] | None = None  # default: normal in vivo, hydrated in vitro
     age: float | None = Field(None, ge=0, le=120)
     thickness: Length | None = None
     include_hypodermis: bool = False

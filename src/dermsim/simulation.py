@@ -21,8 +21,8 @@ from dermsim.scenario import Scenario
 from dermsim.transport.layered import (LayeredDiffusion, LinearSystem, Receptor, Region, Vehicle,
                                        discretise, steady_state_metrics)
 
-#: Finite volumes per region at resolution 1 (verified in docs/validation.md: < 0.1 % on kp and lag).
-CELLS = {"stratum_corneum": 24, "viable_epidermis": 12, "basal_layer": 6, "dermis": 24, "membrane": 30}
+#: Finite volumes per region at resolution 1 (resolution check in docs/validation.md §5).
+CELLS = {"stratum_corneum": 40, "viable_epidermis": 12, "basal_layer": 6, "dermis": 24, "membrane": 30}
 DEFAULT_SURFACE_PH = 5.0  # used only if neither the formulation nor the site gives a pH (Lambers 2006)
 
 
@@ -39,6 +39,12 @@ class PermeationSetup:
     vehicle_concentration: float
     ph: float | None
     notes: tuple[str, ...]
+
+
+def _membrane_names() -> set[str]:
+    from dermsim import parameters
+
+    return set(parameters.load("body_sites").get("membranes", {}))
 
 
 def resolve_compound(spec):
@@ -89,9 +95,12 @@ def build(scenario: Scenario) -> PermeationSetup:
     hydration = "hydrated" if fo.occluded else sk.hydration
     if fo.occluded and sk.hydration != "hydrated":
         notes.append("occluded: stratum corneum treated as fully hydrated, no evaporation")
+    if hydration is None:  # immersed in-vitro membranes are fully hydrated (Dancik et al. 2013)
+        hydration = "hydrated" if (not explicit and sk.site in _membrane_names()) else "normal"
     if explicit:
         skin = Skin(layers=tuple(Layer(l.name, "membrane", l.thickness, l.diffusivity, l.partition, l.clearance,
-                                       source="scenario") for l in sk.layers), site="custom", in_vitro=True)
+                                       source="scenario") for l in sk.layers), site="explicit layers",
+                    hydration="as given", in_vitro=True)
     else:
         if compound is None:
             raise InputError("compound.name", scenario.compound.name,

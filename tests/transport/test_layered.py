@@ -118,7 +118,7 @@ def test_two_layer_partition_jump_is_exact():
 def test_semi_infinite_early_time(solver):
     thick = 200e-4
     model = LayeredDiffusion((Region("m", thick, K, D, cells=200),), Vehicle(True, C0))
-    model = LayeredDiffusion(model.regions, model.vehicle, grading=1.0)
+    model = LayeredDiffusion(model.regions, model.vehicle, grading=20.0)
     system = discretise(model)
     t = np.linspace(0, 2.0, 21)
     traj = SOLVERS[solver](system, t)

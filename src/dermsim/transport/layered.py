@@ -83,7 +83,7 @@ class LayeredDiffusion:
     regions: tuple[Region, ...]
     vehicle: Vehicle
     receptor: Receptor = Receptor()
-    grading: float = 8.0  # widest/narrowest cell in each region (mesh stretch)
+    grading: float = 3.0  # widest/narrowest cell in each region (mesh stretch; see docs/validation.md §5)
 
     def mesh(self) -> LayeredMesh:
         return layered_mesh([r.name for r in self.regions], [r.thickness for r in self.regions],

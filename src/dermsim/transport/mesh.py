@@ -76,7 +76,7 @@ class LayeredMesh:
 
 
 def layered_mesh(names: list[str], thicknesses: list[float], cells: list[int],
-                 stretch: float = 8.0) -> LayeredMesh:
+                 stretch: float = 3.0) -> LayeredMesh:
     """Build a mesh of consecutive regions, each graded towards both of its faces.
 
     Parameters
