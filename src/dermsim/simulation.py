@@ -73,7 +73,9 @@ def _regions_from_properties(skin: Skin, props, in_vivo: bool, resolution: float
         if layer.role == "hypodermis":
             continue  # anatomical only: in vivo the model's base is the dermis (Dancik 2013)
         if layer.role == "stratum_corneum":
-            regions.append(Region("stratum_corneum", layer.thickness, props.stratum_corneum_partition,
+            # an impermeable SC (macromolecules) has D = 0; keep a positive capacity for the solver
+            partition = props.stratum_corneum_partition if props.permeable else 1.0
+            regions.append(Region("stratum_corneum", layer.thickness, partition,
                                   props.stratum_corneum_diffusivity, cells=cells(layer.role)))
         elif layer.role == "viable_epidermis":
             basal = min(skin.basal_layer_thickness, 0.5 * layer.thickness)
@@ -351,6 +353,6 @@ def answer(s: dict) -> str:
     lines.append(f"  {_fmt(s['cumulative_permeated_ug_per_cm2'], 'ug/cm^2')} reached the {dest}.")
     f = s.get("fraction_of_dose")
     if f:
-        lines.append(f"  of the applied dose: {100 * f['permeated']:.2g} % absorbed, {100 * f['in_skin']:.2g} % in skin, "
-                     f"{100 * f['in_vehicle']:.2g} % left on the surface, {100 * f['evaporated']:.2g} % evaporated.")
+        lines.append(f"  of the applied dose: {100 * f['permeated']:.3g} % absorbed, {100 * f['in_skin']:.3g} % in skin, "
+                     f"{100 * f['in_vehicle']:.3g} % left on the surface, {100 * f['evaporated']:.3g} % evaporated.")
     return "\n".join(lines)

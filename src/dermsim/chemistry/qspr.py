@@ -627,11 +627,13 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
     acid_base = _attr(compound, "acid_base") or "neutral"
     acid_base = str(getattr(acid_base, "value", acid_base)).lower()
     pka_a, pka_b = _attr(compound, "pka_acid"), _attr(compound, "pka_base")
-    f_non = float(fraction_unionised(ph, acid_base, pka_a, pka_b))
     log_kow = _attr(compound, "log_kow")
     cutoff = _v("macromolecule", "mw_cutoff")
 
     if kind_s in MACROMOLECULE_KINDS or mw > cutoff:
+        # proteins carry many ionisable groups and may have no single pKa: not needed here
+        has_pka = acid_base == "neutral" or (pka_a is not None or pka_b is not None)
+        f_non = float(fraction_unionised(ph, acid_base, pka_a, pka_b)) if has_pka else 0.0
         why = (f"{kind_s or 'molecule'} of {mw:.0f} g/mol: intact stratum corneum treated as impermeable "
                f"(the SC lipid pathway excludes molecules of more than ~500 Da, Bos & Meinardi 2000; dermsim "
                f"extrapolates no QSPR beyond {cutoff:.0f} Da). Delivery needs a pore (e.g. microneedles).")
@@ -640,6 +642,7 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
         return TransportProperties(mdl.name, 0.0, 0.0, k_tissue, d_tissue, k_tissue, d_tissue, 0.0, f_non,
                                    False, why + " Dermal clearance (lymphatic) not modelled: 0.",
                                    _CITE_MACRO)
+    f_non = float(fraction_unionised(ph, acid_base, pka_a, pka_b))
     if log_kow is None or not np.isfinite(float(log_kow)):
         raise InputError("log_kow", log_kow, "a finite log Kow for a small molecule (needed by every QSPR)")
     log_kow = float(log_kow)

@@ -128,10 +128,11 @@ def discretise(model: LayeredDiffusion) -> LinearSystem:
     K = np.array([r.partition for r in model.regions])[mesh.region]
     D = np.array([r.diffusivity for r in model.regions])[mesh.region]
     k = np.array([r.clearance for r in model.regions])[mesh.region]
-    half_resistance = w / (2.0 * K * D)  # (cm/h)^-1, from a cell centre to a face
-    g_cells = 1.0 / (half_resistance[:-1] + half_resistance[1:])
-    g_top = 1.0 / half_resistance[0]
-    g_bottom = 1.0 / half_resistance[-1]
+    with np.errstate(divide="ignore"):  # D = 0 (an impermeable layer) gives zero conductance
+        half_resistance = w / (2.0 * K * D)  # (cm/h)^-1, from a cell centre to a face
+        g_cells = 1.0 / (half_resistance[:-1] + half_resistance[1:])
+        g_top = 1.0 / half_resistance[0]
+        g_bottom = 1.0 / half_resistance[-1]
 
     veh, rec = model.vehicle, model.receptor
     cap, part, loss, cond = [K * w], [K], [k * K * w], [g_cells]

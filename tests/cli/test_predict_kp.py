@@ -1,0 +1,57 @@
+"""predict-kp: CSV in, CSV out with log_kp_cm_h; vectorised; bad rows rejected with one line."""
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from dermsim.chemistry.qspr import potts_guy_log_kp
+from dermsim.predict import predict_kp_csv
+from dermsim.errors import InputError
+
+
+def write(path, rows, header=("name", "mw", "log_kow", "pka", "acid_base")):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def test_potts_guy_column_matches_equation(tmp_path):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(src, [("caffeine", 194.19, -0.07, "", ""), ("testosterone", 288.42, 3.32, "", "neutral"),
+                ("salicylic acid", 138.12, 2.26, 2.97, "acid")])
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "predict-kp", str(src), "--out", str(out),
+                           "--model", "potts-guy"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(open(out)))
+    assert [r["name"] for r in rows] == ["caffeine", "testosterone", "salicylic acid"]
+    got = np.array([float(r["log_kp_cm_h"]) for r in rows[:2]])
+    assert got == pytest.approx(potts_guy_log_kp(np.array([194.19, 288.42]), np.array([-0.07, 3.32])), abs=1e-4)
+
+
+def test_default_model_handles_many_rows(tmp_path, rng):
+    n = 5000
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(src, [(f"c{i}", m, k, "", "") for i, (m, k) in
+                enumerate(zip(rng.uniform(30, 600, n), rng.uniform(-3, 6, n)))])
+    assert predict_kp_csv(src, out) == n
+    values = [float(r["log_kp_cm_h"]) for r in csv.DictReader(open(out))]
+    assert len(values) == n and np.all(np.isfinite(values))
+
+
+@pytest.mark.parametrize("rows, header, field", [
+    ([("a", "heavy", 1.0, "", "")], None, "column mw"),
+    ([("a", -5, 1.0, "", "")], None, "column mw"),
+    ([("a", 100, 1.0, "", "zwitter")], None, "column acid_base"),
+    ([("a", 100)], ("name", "mw"), "columns"),
+])
+def test_bad_rows_are_rejected_and_nothing_written(tmp_path, rows, header, field):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(src, rows, header or ("name", "mw", "log_kow", "pka", "acid_base"))
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "predict-kp", str(src), "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and field in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not out.exists()
