@@ -38,7 +38,7 @@ concentration K (u_d + J_ss l_b / (2 K D)), u_d = J_ss / (K_d √(kD_d) tanh(L_d
 FiPy
 ----
 The same problem on a ``Grid1D`` with non-uniform cells: the same layer boundaries and the same graded
-cell widths as dermsim (``dermsim.transport.mesh.graded_widths``, stretch 8), unknown u = c/K
+cell widths as dermsim (taken from dermsim's own mesh at the same cells per layer), unknown u = c/K
 (continuous across interfaces):
 
     TransientTerm(coeff=K) == DiffusionTerm(coeff=(K D).harmonicFaceValue) − ImplicitSourceTerm(coeff=k K)
@@ -77,13 +77,18 @@ LAYERS = [  # name, thickness (cm), D (cm²/h), K (layer/vehicle), clearance (1/
     ("basal_layer", 10 * UM, 1e-6 * 3600, 0.6, 0.0),
     ("dermis", 1000 * UM, 1e-6 * 3600, 0.6, 1.0),
 ]
-CELLS_PER_LAYER = 30  # dermsim's explicit-layer cells at resolution 1 (simulation.CELLS["membrane"])
-STRETCH = 8.0  # LayeredDiffusion.grading default
 T_MIN = 2.0  # h, errors measured from here on
 REPEATS = 20
 FIPY_REPEATS = 3
 FIPY_BUDGET_S = 90.0  # stop adding FiPy runs once this much has been spent
 FIPY_RUNS = [(15, 1), (30, 1), (30, 2), (30, 4), (30, 8)]  # (cells per layer, implicit steps per output)
+
+
+def cells_per_layer() -> int:
+    """dermsim's cells per explicit layer at resolution 1."""
+    from dermsim.simulation import CELLS
+
+    return CELLS["membrane"]
 
 
 def scenario(resolution: float = 1.0, solver: str = "auto"):
@@ -129,10 +134,13 @@ def fipy_solve(cells: int, steps_per_output: int, times: np.ndarray):
     """Solve the benchmark with FiPy; returns (cumulative into blood, mean basal concentration) at ``times``."""
     import fipy as fp
 
-    from dermsim.transport.mesh import graded_widths
+    from dermsim.simulation import build
 
-    dx = np.concatenate([graded_widths(h, cells, STRETCH) for _, h, *_ in LAYERS])
-    region = np.repeat(np.arange(len(LAYERS)), cells)
+    dermsim_mesh = build(scenario(cells / cells_per_layer())).model.mesh()  # same cells, same grading
+    dx = dermsim_mesh.widths
+    region = dermsim_mesh.region
+    assert dermsim_mesh.n_cells == cells * len(LAYERS)
+    assert np.allclose(dermsim_mesh.region_bounds()[:, 1], np.cumsum([l[1] for l in LAYERS]))
     K = np.array([l[3] for l in LAYERS])[region]
     D = np.array([l[2] for l in LAYERS])[region]
     k = np.array([l[4] for l in LAYERS])[region]
@@ -201,7 +209,7 @@ def main() -> None:
     t_ref = time.perf_counter() - t0
     flux_ss, basal_ss = analytic_steady()
     flux_ref = (q_ref[-1] - q_ref[-2]) / (t[-1] - t[-2])
-    print(f"reference: dermsim exact solver, resolution 16 ({16 * CELLS_PER_LAYER} cells/layer), "
+    print(f"reference: dermsim exact solver, resolution 16 ({16 * cells_per_layer()} cells/layer), "
           f"{t_ref:.2f} s")
     print(f"  flux into blood at 24 h {flux_ref:.6g} ug/cm^2/h vs analytic steady {flux_ss:.6g} "
           f"(rel diff {abs(flux_ref / flux_ss - 1):.1e})")
@@ -304,12 +312,12 @@ def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q_d
     """Cost of FiPy at matched accuracy from Q(n, Δt) ≈ Q_exact-in-time(n) + c(t) Δt (clearly an estimate)."""
     from dermsim.simulation import simulate
 
-    pairs = sorted(m for (n, m) in fipy_curves if n == CELLS_PER_LAYER)
+    pairs = sorted(m for (n, m) in fipy_curves if n == cells_per_layer())
     if len(pairs) < 2:
         print("(too few FiPy runs for an extrapolation)")
         return
     m1, m2 = pairs[-2], pairs[-1]
-    (q_a, b_a), (q_b, b_b) = fipy_curves[(CELLS_PER_LAYER, m1)], fipy_curves[(CELLS_PER_LAYER, m2)]
+    (q_a, b_a), (q_b, b_b) = fipy_curves[(cells_per_layer(), m1)], fipy_curves[(cells_per_layer(), m2)]
     # Q(m) = Q_lim + c/m  ->  c = (Q(m1) − Q(m2)) m1 m2 / (m2 − m1)
     scale = m1 * m2 / (m2 - m1)
     c_q, c_b = (q_a - q_b) * scale, (b_a - b_b) * scale
@@ -319,8 +327,8 @@ def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q_d
     print(f"EXTRAPOLATION (not measured): first-order model from the FiPy pair {m1}/{m2} steps per output.")
     print(f"  check: Richardson limit of FiPy vs dermsim exact on the same mesh differs by {same:.1e} "
           "(same spatial discretisation; only time error differs)")
-    if (CELLS_PER_LAYER, pairs[0]) in fipy_curves and pairs[0] < m1:
-        q0, _ = fipy_curves[(CELLS_PER_LAYER, pairs[0])]
+    if (cells_per_layer(), pairs[0]) in fipy_curves and pairs[0] < m1:
+        q0, _ = fipy_curves[(cells_per_layer(), pairs[0])]
         pred = lim + c_q / pairs[0]
         print(f"  check: model predicts the {pairs[0]}-step run's error {rel_err(t, pred, q_ref):.2e}, "
               f"measured {rel_err(t, q0, q_ref):.2e}")
@@ -333,7 +341,7 @@ def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q_d
     print(f"  |{'-' * 13}|{'-' * 14}|{'-' * 16}|{'-' * 12}|")
     best = None
     for n in (30, 36, 42, 48, 60, 75, 90):
-        _, q_n, b_n = curves(simulate(scenario(n / CELLS_PER_LAYER)))
+        _, q_n, b_n = curves(simulate(scenario(n / cells_per_layer())))
 
         def ok(M):
             return (rel_err(t, q_n + c_q / M, q_ref) <= err_q) and (rel_err(t, b_n + c_b / M, b_ref) <= err_b)

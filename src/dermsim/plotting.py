@@ -35,11 +35,13 @@ def depth_profiles(result, times=None):
     """Concentration vs depth at chosen times; layers shaded; log concentration, log depth."""
     ds = result.dataset
     plt, fig, ax = _figure(figsize=(7, 4.2))
-    for name, top, bottom in zip(ds["layer"].values, ds["layer_top"].values, ds["layer_bottom"].values):
-        ax.axvspan(max(top, 1e-3), bottom, color=LAYER_COLOURS.get(str(name), "#eeeeee"), alpha=0.7, lw=0)
-        ax.text(np.sqrt(max(top, 0.05) * bottom), 1.01, str(name).replace("_", " "), rotation=0, fontsize=7,
-                ha="center", va="bottom", transform=ax.get_xaxis_transform())
     depth = ds["depth"].values
+    left = depth[0] / 2
+    for name, top, bottom in zip(ds["layer"].values, ds["layer_top"].values, ds["layer_bottom"].values):
+        ax.axvspan(max(top, left), bottom, color=LAYER_COLOURS.get(str(name), "#eeeeee"), alpha=0.7, lw=0)
+        ax.text(np.sqrt(max(top, left) * bottom), 0.02, str(name).replace("_", " "), rotation=90, fontsize=7,
+                ha="center", va="bottom", transform=ax.get_xaxis_transform(), color="0.3")
+    ax.set_xlim(left, ds["layer_bottom"].values[-1])
     floor = None
     for t in _profile_times(ds, times):
         c = ds["concentration"].sel(time=t).values
@@ -64,11 +66,13 @@ def layer_amounts(result):
     plt, fig, ax = _figure(figsize=(7, 4.2))
     t = ds["time"].values
     for name in ds["layer"].values:
-        ax.plot(t, ds["amount_in_layer"].sel(layer=name).values, label=str(name).replace("_", " "),
-                color=LAYER_COLOURS.get(str(name)) and None)
+        ax.plot(t, ds["amount_in_layer"].sel(layer=name).values, label=str(name).replace("_", " "))
     if "amount_in_vehicle" in ds:
         ax.plot(t, ds["amount_in_vehicle"].values, "k--", label="vehicle")
-    ax.set_yscale("symlog", linthresh=max(1e-6, float(ds["amount_in_layer"].max()) * 1e-4))
+    ax.set_yscale("log")
+    top = float(ds["amount_in_layer"].max())
+    if top > 0:
+        ax.set_ylim(top * 1e-6, top * 3)
     ax.set_xlabel("time (h)")
     ax.set_ylabel("amount (µg/cm²)")
     ax.legend(fontsize=8)
@@ -90,7 +94,7 @@ def cumulative_permeation(result):
     lag = result.summary.get("lag_time_h")
     if lag is not None and lag < t[-1]:
         ax.axvline(lag, color="grey", ls=":", lw=1)
-        ax.text(lag, 0.95, f" lag {lag:.3g} h", transform=ax.get_xaxis_transform(), fontsize=8)
+        ax.text(lag, 0.95, f" membrane lag time {lag:.3g} h", transform=ax.get_xaxis_transform(), fontsize=8)
     ax.set_title(ds["cumulative_permeated"].attrs.get("long_name", ""), fontsize=9)
     fig.tight_layout()
     return fig
