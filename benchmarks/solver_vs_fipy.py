@@ -53,7 +53,7 @@ A sequence of (cells per layer, steps per 6-min output) resolutions is run (medi
 each). If none reaches dermsim's default-resolution error (both metrics), the closest is reported and the
 cost of matched accuracy is EXTRAPOLATED from the error model Q(n, Δt) ≈ Q_exact-in-time(n)
 + c1(t) Δt + c2(t) Δt², with Q_exact-in-time(n) = dermsim's exact solution on the same mesh and c1, c2
-fitted per output time to the measured FiPy runs, and FiPy's cost per step fitted linearly in cells.
+fitted per output time to the measured FiPy runs, and FiPy's cost per step measured on each mesh by short solves.
 
 Run: ``python benchmarks/solver_vs_fipy.py`` (about 1.5–2 minutes; most of it is FiPy).
 """
@@ -82,6 +82,7 @@ REPEATS = 20
 FIPY_REPEATS = 3
 FIPY_BUDGET_S = 90.0  # stop adding FiPy runs once this much has been spent
 # FiPy runs as (cells per layer, implicit steps per 6-min output), n0 = dermsim's cells per layer
+SHORT_STEPS = 30  # steps of the short FiPy solves that measure the cost per step for the extrapolation
 FIPY_RUNS = [(0.5, 1), (1, 1), (1, 2), (1, 4), (1, 8)]  # (multiple of n0, steps per output)
 
 
@@ -165,6 +166,19 @@ def fipy_solve(cells: int, steps_per_output: int, times: np.ndarray):
         Q.append(q)
         B.append(float((K[basal] * u.value[basal] * dx[basal]).sum() / dx[basal].sum()))
     return np.array(Q), np.array(B)
+
+
+def fipy_step_cost(cells: int, times: np.ndarray) -> float:
+    """Seconds per implicit Euler step of `fipy_solve` on ``cells`` per layer (median of 3 short solves)."""
+    outputs = SHORT_STEPS // 3
+    samples = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            fipy_solve(cells, 3, times[:outputs + 1])
+            samples.append(time.perf_counter() - t0)
+    return float(np.median(samples)) / (3 * outputs)
 
 
 def analytic_steady() -> tuple[float, float]:
@@ -293,7 +307,7 @@ def main() -> None:
         print(f"Closest measured: {closest[0]} cells/layer, {closest[2]} steps: errors {closest[3]:.2e} / "
               f"{closest[4]:.2e} ({max(closest[3] / err_q, closest[4] / err_b):.0f}x dermsim's), "
               f"{closest[5] * 1e3:.0f} ms = {closest[5] / t_sim:.0f}x dermsim's time for a LESS accurate answer.")
-        extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q1)
+        extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, t_sim, q1)
 
     print()
     print("dermsim resolution sweep (exact solver, whole simulate(), median of "
@@ -310,7 +324,7 @@ def main() -> None:
     print(f"total benchmark wall time {time.perf_counter() - wall0:.0f} s")
 
 
-def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q_dermsim_n0) -> None:
+def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, t_sim, q_dermsim_n0) -> None:
     """Cost of FiPy at matched accuracy from Q(n, Δt) ≈ Q_exact-in-time(n) + c1 Δt + c2 Δt² (an estimate)."""
     from dermsim.simulation import simulate
 
@@ -336,15 +350,10 @@ def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q_d
     def model(base, fit, M):
         return base + sum(fit[p] / M**p for p in powers if p > 0)
 
-    cells_known = sorted(per_step)
-    if len(cells_known) >= 2:
-        slope, intercept = np.polyfit(cells_known, [per_step[c] for c in cells_known], 1)
-    else:
-        slope, intercept = 0.0, per_step[cells_known[0]]
-    print("  FiPy cost per implicit step (measured): "
-          + ", ".join(f"{per_step[c] * 1e3:.1f} ms at {c} cells/layer" for c in cells_known))
-    print(f"  | {'cells/layer':>11} | {'steps needed':>12} | {'est. FiPy time':>14} | {'est. ratio':>10} |")
-    print(f"  |{'-' * 13}|{'-' * 14}|{'-' * 16}|{'-' * 12}|")
+    print(f"  FiPy cost per implicit step measured at each mesh: median of 3 short solves of {SHORT_STEPS} steps "
+          "(includes set-up)")
+    print(f"  | {'cells/layer':>11} | {'steps needed':>12} | {'ms/step':>7} | {'est. FiPy time':>14} | {'est. ratio':>10} |")
+    print(f"  |{'-' * 13}|{'-' * 14}|{'-' * 9}|{'-' * 16}|{'-' * 12}|")
     best = None
     for n in sorted({int(round(f * n0)) for f in (1.0, 1.2, 1.4, 1.6, 2.0, 2.5, 3.0)}):
         _, q_n, b_n = curves(simulate(scenario(n / n0)))
@@ -357,16 +366,17 @@ def extrapolate(t, q_ref, b_ref, err_q, err_b, fipy_curves, per_step, t_sim, q_d
         while not ok(hi) and hi < 2**22:
             hi *= 2
         if not ok(hi):
-            print(f"  | {n:>11d} | {'unreachable':>12} | {'-':>14} | {'-':>10} |")
+            print(f"  | {n:>11d} | {'unreachable':>12} | {'-':>7} | {'-':>14} | {'-':>10} |")
             continue
         lo = hi // 2
         while hi - lo > 1:
             mid = (lo + hi) // 2
             lo, hi = (lo, mid) if ok(mid) else (mid, hi)
         steps = hi * (t.size - 1)
-        cost = steps * (intercept + slope * n)
+        per_step = fipy_step_cost(n, t)
+        cost = steps * per_step
         best = min(best or (cost, n, steps), (cost, n, steps))
-        print(f"  | {n:>11d} | {steps:>12d} | {cost:>12.0f} s | {cost / t_sim:>10.3g} |")
+        print(f"  | {n:>11d} | {steps:>12d} | {per_step * 1e3:7.1f} | {cost:>12.0f} s | {cost / t_sim:>10.3g} |")
     if best:
         print(f"  cheapest estimate: {best[1]} cells/layer, {best[2]} implicit Euler steps, ~{best[0]:.0f} s "
               f"(~{best[0] / 60:.0f} min) -> dermsim ~{best[0] / t_sim:.2g}x faster at matched accuracy "
