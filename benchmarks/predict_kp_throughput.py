@@ -27,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_time  # noqa: E402
+
 N_ROWS = 100_000
 SEED = 20261123
 REPEATS = 5
@@ -53,17 +56,6 @@ def write_csv(path: Path, rows: dict[str, np.ndarray]) -> None:
         w.writerow(["name", "mw", "log_kow", "pka", "acid_base"])
         for i, (mw, lk, pka, ab) in enumerate(zip(rows["mw"], rows["log_kow"], rows["pka"], rows["acid_base"])):
             w.writerow([f"c{i}", f"{mw:.3f}", f"{lk:.3f}", "" if np.isnan(pka) else f"{pka:.3f}", ab])
-
-
-def median_time(fn, repeats: int = REPEATS, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return float(np.median(samples))
 
 
 def dermsim_command() -> list[str]:
@@ -111,14 +103,14 @@ def main() -> None:
             return qspr.log_kp(rows["mw"], rows["log_kow"], model=name, acid_base=kinds_str,
                                pka_acid=pka_acid, pka_base=pka_base, ph=7.0, hydration="normal")
         results[name] = call()
-        table.append((f"qspr.log_kp, model={name}", median_time(call), f"median of {REPEATS}"))
+        table.append((f"qspr.log_kp, model={name}", median_time(call, REPEATS), f"median of {REPEATS}"))
 
     with tempfile.TemporaryDirectory(prefix="dermsim-bench-") as tmp:
         tmp = Path(tmp)
         src, out = tmp / "compounds.csv", tmp / "predicted.csv"
         write_csv(src, rows)
         size_mb = src.stat().st_size / 1e6
-        t_csv = median_time(lambda: predict_kp_csv(src, out))
+        t_csv = median_time(lambda: predict_kp_csv(src, out), REPEATS)
         table.append(("predict_kp_csv (read + predict + write)", t_csv, f"median of {REPEATS}"))
 
         # sanity: what the CSV path wrote equals the array path (4 decimals written)

@@ -61,6 +61,7 @@ Run: ``python benchmarks/solver_vs_fipy.py`` (about 1.5–2 minutes; most of it 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 import os
 import platform
 import sys
@@ -68,6 +69,9 @@ import time
 import warnings
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_time  # noqa: E402
 
 UM = 1e-4  # cm
 C0 = 1000.0  # ug/cm³ (1 mg/mL)
@@ -108,18 +112,6 @@ def scenario(resolution: float = 1.0, solver: str = "auto"):
         "receptor": {"type": "blood"},
         "simulation": {"duration": "24 h", "output_interval": "6 min", "resolution": resolution, "solver": solver},
     })
-
-
-def median_time(fn, repeats: int, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds."""
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return float(np.median(samples))
 
 
 def curves(result) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -94,6 +94,16 @@ def qspr_table(path: Path = DATA) -> list[dict[str, object]]:
             for name, pred in predictions(rec).items()]
 
 
+def write_csv(rows: list[dict[str, object]], path: Path) -> None:
+    """Write metric rows as CSV (floats with 4 decimals)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()})
+
+
 def write_outputs(csv_path: Path = OUT_CSV, png_path: Path = OUT_PNG) -> list[dict[str, object]]:
     """Write the metrics table (CSV) and the parity plot (PNG); return the table."""
     import matplotlib
@@ -102,12 +112,7 @@ def write_outputs(csv_path: Path = OUT_CSV, png_path: Path = OUT_PNG) -> list[di
     import matplotlib.pyplot as plt
 
     rows = qspr_table()
-    csv_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(csv_path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()})
+    write_csv(rows, csv_path)
     rec = load_records()
     pred = predictions(rec)
     shown = ["potts-guy", "mitragotri-2002", "kasting-chen (hydrated SC)"]

@@ -118,13 +118,7 @@ def verdicts(rows: list[dict[str, object]], mech: str = "kasting-chen (hydrated 
     return out
 
 
-def write_csv(rows: list[dict[str, object]], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()})
+write_csv = qspr_cheruvu.write_csv
 
 
 def main() -> list[dict[str, object]]:

@@ -80,7 +80,6 @@ def test_fraction_unionised_textbook_cases():
         qspr.fraction_unionised(7.0, "acid")
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared Cheruvu data not available")
 def test_mechanistic_model_beats_potts_guy_on_cheruvu():
     rows = {r["model"]: r for r in _validation_module().qspr_table(DATA)}
     pg, mech = rows["potts-guy"], rows["kasting-chen (hydrated SC)"]
