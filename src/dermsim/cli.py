@@ -80,7 +80,7 @@ def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
     console = Console(soft_wrap=True)
     console.print(result.summary["answer"], highlight=False)
     console.print(f"[dim]mass balance relative error {result.summary['mass_balance_relative_error']:.1e}; "
-                  f"wrote {out}/result.nc, summary.json{', *.png' if plots else ''}[/dim]")
+                  f"wrote {out}/result.nc, summary.json{', report.md, *.png' if plots else ''}[/dim]")
 
 
 @app.command()

@@ -79,7 +79,7 @@ class Result:
         return json.loads(self.dataset.attrs.get("provenance", "{}"))
 
     def save(self, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
-        """Write result.nc, summary.json (and PNG plots) into ``out_dir`` atomically per file."""
+        """Write result.nc, summary.json (and PNG plots + report.md) into ``out_dir``, each file atomically."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "result.nc", out / "summary.json"]
@@ -87,9 +87,10 @@ class Result:
         text = json.dumps(_clean(self.summary), indent=2, ensure_ascii=False)
         atomic_write(written[1], lambda p: Path(p).write_text(text + "\n", "utf-8"))
         if plots:
-            from dermsim import plotting
+            from dermsim import plotting, report
 
             written += plotting.save_all(self, out)
+            written.append(report.save(self, out))
         return written
 
 
