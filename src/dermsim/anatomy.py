@@ -88,10 +88,20 @@ class Skin:
         return sum(lay.thickness for lay in self.layers)
 
     def with_(self, **overrides) -> "Skin":
-        """Copy with overrides; ``<role>_thickness`` (cm) sets the thickness of that layer."""
+        """Copy with overrides, e.g. ``skin.with_(stratum_corneum_thickness="12 um")``.
+
+        ``<role>_thickness`` sets the thickness of that layer and ``basal_layer_thickness`` that of the
+        basal layer (a quantity string, or a number in cm); other keys replace attributes.
+        """
+        from dermsim.units import to_positive
+
         layers = list(self.layers)
+        if "basal_layer_thickness" in overrides:
+            overrides["basal_layer_thickness"] = to_positive(overrides["basal_layer_thickness"],
+                                                             "basal_layer_thickness", "cm")
         for key in [k for k in overrides if k.endswith("_thickness") and k[:-10] in ROLES]:
-            role, value = key[:-10], overrides.pop(key)
+            role = key[:-10]
+            value = to_positive(overrides.pop(key), key, "cm")
             idx = next((i for i, lay in enumerate(layers) if lay.role == role), None)
             if idx is None:
                 raise InputError(key, value, f"a layer present in this skin ({[lay.role for lay in layers]})")
@@ -134,7 +144,7 @@ def _swelling(hydration: str) -> float:
 
 
 def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = None,
-                  include_hypodermis: bool = False, thickness: float | None = None) -> Skin:
+                  include_hypodermis: bool = False, thickness=None) -> Skin:
     """Skin preset for a body site (in vivo) or an in-vitro membrane.
 
     Parameters
@@ -143,9 +153,14 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
     hydration : "dry" | "normal" | "hydrated"
     age : years (recorded)
     include_hypodermis : add the subcutaneous fat layer below the dermis (in vivo sites)
-    thickness : cm, total thickness of a dermatomed membrane (default from the parameter file)
+    thickness : total thickness of a dermatomed / full-thickness membrane, a quantity string such as
+        "400 um" or a number in cm (default from the parameter file)
     """
     _check_hydration(hydration)
+    if thickness is not None:
+        from dermsim.units import to_positive
+
+        thickness = to_positive(thickness, "skin.thickness", "cm")
     sites, membranes = _site_tables()
     data = parameters.load("body_sites")
     basal, basal_src = _value(data["basal_layer"], "thickness")
