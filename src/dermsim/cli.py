@@ -61,10 +61,12 @@ def _staged_output(out: Path):
 
 
 def _progress_bar():
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = Console(stderr=True)
     return Progress(TextColumn("[bold]simulating"), BarColumn(), TimeElapsedColumn(), transient=True,
-                    console=None)
+                    console=console, disable=not console.is_terminal)
 
 
 def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
