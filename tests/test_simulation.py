@@ -44,6 +44,8 @@ def test_dataset_layout_and_units():
                                                 "cumulative_permeated", "basal_layer_concentration")}
     assert units == {"time": "h", "depth": "um", "concentration": "ug/cm^3", "amount_in_layer": "ug/cm^2",
                      "cumulative_permeated": "ug/cm^2", "basal_layer_concentration": "ug/cm^3"}
+    missing = [n for n in list(ds.data_vars) + list(ds.coords) if "units" not in ds[n].attrs]
+    assert not missing
     # the basal layer is the deepest 10 um of the viable epidermis
     top, bottom = ds["layer_top"].sel(layer="basal_layer").item(), ds["layer_bottom"].sel(layer="basal_layer").item()
     assert bottom - top == pytest.approx(10.0)

@@ -231,9 +231,9 @@ def _label(scenario: Scenario, setup: PermeationSetup, system: LinearSystem, tra
     coords = {
         "time": ("time", t, {"units": "h", "long_name": "time since application"}),
         "depth": ("depth", mesh.centres / UM, {"units": "um", "long_name": "depth below the surface (cell centre)"}),
-        "layer": ("layer", layer_names, {"long_name": "skin region (basal_layer = deepest cell layer of the "
+        "layer": ("layer", layer_names, {"units": "", "long_name": "skin region (basal_layer = deepest cell layer of the "
                                                        "viable epidermis; viable_epidermis = the layers above it)"}),
-        "layer_of_depth": ("depth", [layer_names[i] for i in mesh.region], {"long_name": "region of each cell"}),
+        "layer_of_depth": ("depth", [layer_names[i] for i in mesh.region], {"units": "", "long_name": "region of each cell"}),
         "layer_top": ("layer", bounds[:, 0], {"units": "um"}),
         "layer_bottom": ("layer", bounds[:, 1], {"units": "um"}),
     }
