@@ -213,7 +213,7 @@ def main() -> int:
     ver = verification_rows()
     cells, space, space_order, steps, time_err, time_order = convergence()
     crank_figure()
-    qspr = qspr_cheruvu.main() if hasattr(qspr_cheruvu, "main") else None
+    qspr_cheruvu.main()  # rewrites docs/validation/qspr_cheruvu.csv and qspr_parity.png
     qrows = qspr_cheruvu.qspr_table()
     import qspr_compilations
 

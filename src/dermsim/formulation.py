@@ -16,7 +16,7 @@ class Formulation:
 
     Parameters
     ----------
-    compound : the active
+    compound : the active (None for an unnamed solute through explicit membrane layers)
     concentration : ug/cm³ in the vehicle (a w/w percentage is converted with ``density``)
     dose : applied formulation per area, g/cm² (None for an infinite dose)
     density : vehicle density, g/cm³ (default 1, an aqueous serum)
@@ -29,7 +29,7 @@ class Formulation:
         (finite dose, open application only)
     """
 
-    compound: Compound
+    compound: Compound | None  # None: an unnamed solute through explicit layers
     concentration: float
     dose: float | None = None
     density: float = 1.0

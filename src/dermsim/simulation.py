@@ -32,7 +32,7 @@ class PermeationSetup:
 
     model: LayeredDiffusion
     skin: Skin
-    formulation: Formulation | None
+    formulation: Formulation  # compound is None for explicit membranes without a named solute
     compound: object | None
     transport: object | None
     receptor_kind: str
@@ -118,10 +118,6 @@ def build(scenario: Scenario) -> PermeationSetup:
         receptor = Receptor("finite", thickness=rc.volume / rc.area, partition=rc.partition)
     else:
         receptor = Receptor(kind)
-    formulation = None
-    if compound is not None:
-        formulation = Formulation(compound, fo.concentration, None if fo.dose == "infinite" else fo.dose,
-                                  fo.density, fo.vehicle_partition or 1.0, fo.ph, fo.occluded, fo.evaporation_rate)
     ph = fo.ph if fo.ph is not None else (skin.surface_ph or DEFAULT_SURFACE_PH)
     props = None
     if explicit:
@@ -137,9 +133,10 @@ def build(scenario: Scenario) -> PermeationSetup:
         regions = _regions_from_properties(skin, props, kind == "blood", sim.resolution)
         vehicle_partition = (fo.vehicle_partition if fo.vehicle_partition is not None
                              else emulsion_partition(fo.oil_fraction, compound.log_kow or 0.0, props.fraction_unionised))
-    dose_thickness = 0.0 if fo.dose == "infinite" else fo.dose / fo.density
-    evaporation = 0.0 if (fo.occluded or fo.dose == "infinite") else fo.evaporation_rate
-    vehicle = Vehicle(fo.dose == "infinite", fo.concentration, dose_thickness, vehicle_partition, evaporation)
+    formulation = Formulation(compound, fo.concentration, None if fo.dose == "infinite" else fo.dose,
+                              fo.density, vehicle_partition, fo.ph, fo.occluded, fo.evaporation_rate)
+    vehicle = Vehicle(formulation.infinite, fo.concentration, formulation.film_thickness, vehicle_partition,
+                      formulation.effective_evaporation_rate)
     model = LayeredDiffusion(tuple(regions), vehicle, receptor)
     return PermeationSetup(model, skin, formulation, compound, props, kind, fo.concentration, ph, tuple(notes))
 
