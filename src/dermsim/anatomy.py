@@ -64,6 +64,7 @@ class Skin:
     hydration : "dry" | "normal" | "hydrated"
     basal_layer_thickness : cm, the deepest cell layer of the viable epidermis
     capillary_loop_depth : cm below the surface, or None if unknown
+    papillary_dermis_thickness : cm, the upper (papillary) part of the dermis, or None if unknown
     surface_ph : skin-surface pH (–)
     in_vitro : True for excised membranes (no blood flow)
     age : years, or None
@@ -75,6 +76,7 @@ class Skin:
     hydration: str = "normal"
     basal_layer_thickness: float = 10 * UM
     capillary_loop_depth: float | None = None
+    papillary_dermis_thickness: float | None = None
     surface_ph: float | None = None
     in_vitro: bool = False
     age: float | None = None
@@ -196,8 +198,9 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
         hy, hy_src = _value(table, "hypodermis_thickness")
         layers.append(Layer("hypodermis", "hypodermis", hy * UM, source=hy_src))
     loops = _value(table, "capillary_loop_depth")[0] * UM if "capillary_loop_depth" in table else None
+    papillary = _value(table, "papillary_dermis_thickness")[0] * UM if "papillary_dermis_thickness" in table else None
     ph = _value(table, "surface_ph")[0] if "surface_ph" in table else None
     srcs = tuple((f"{site}.{k}", v) for k, v in parameters.sources(table).items())
     return Skin(layers=tuple(layers), site=site, hydration=hydration, basal_layer_thickness=basal * UM,
-                capillary_loop_depth=loops, surface_ph=ph, in_vitro=in_vitro, age=age,
+                capillary_loop_depth=loops, papillary_dermis_thickness=papillary, surface_ph=ph, in_vitro=in_vitro, age=age,
                 sources=srcs + (("basal_layer.thickness", basal_src),))

@@ -1,4 +1,4 @@
-"""Command line: `dermsim run | permeate | predict-kp | compounds | sites | info`.
+"""Command line: `dermsim run | permeate | predict-kp | compounds | sites | devices | microneedle | epidermis | info`.
 
 Bad input prints one line (field, value, what is allowed) and exits with code 2; outputs are assembled
 in a temporary directory and moved into ``--out`` only when complete.
@@ -6,17 +6,16 @@ in a temporary directory and moved into ``--out`` only when complete.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from dermsim.errors import DermsimError, InputError
+from dermsim.clitools import fail, progress_bar, staged_output, user_errors
+from dermsim.epidermis.cli import app as epidermis_app
+from dermsim.errors import InputError
+from dermsim.microneedles.cli import devices_app, microneedle_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="dermsim: a validated virtual skin — permeation, anatomy, compounds.")
@@ -24,49 +23,9 @@ compounds_app = typer.Typer(no_args_is_help=True, help="The packaged compound li
 sites_app = typer.Typer(no_args_is_help=True, help="Body sites and in-vitro membranes.")
 app.add_typer(compounds_app, name="compounds")
 app.add_typer(sites_app, name="sites")
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
-
-
-@contextmanager
-def _user_errors():
-    try:
-        yield
-    except DermsimError as exc:
-        _fail(str(exc))
-
-
-@contextmanager
-def _staged_output(out: Path):
-    """Yield a temporary directory; on success move its files into ``out``, else leave ``out`` untouched."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", str(out), "a directory (a file of that name exists)")
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as exc:
-        raise InputError("--out", str(out), f"a writable directory ({exc.strerror})") from None
-    try:
-        yield tmp
-        out.mkdir(exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, out / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _progress_bar():
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    return Progress(TextColumn("[bold]simulating"), BarColumn(), TimeElapsedColumn(), transient=True,
-                    console=console, disable=not console.is_terminal)
+app.add_typer(devices_app, name="devices")
+app.add_typer(microneedle_app, name="microneedle")
+app.add_typer(epidermis_app, name="epidermis")
 
 
 def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
@@ -74,10 +33,10 @@ def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
 
     from dermsim.simulation import simulate
 
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("sim", total=1.0)
         result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
-    with _staged_output(out) as tmp:
+    with staged_output(out) as tmp:
         result.save(tmp, plots=plots)
     console = Console(soft_wrap=True)
     console.print(result.summary["answer"], highlight=False)
@@ -90,7 +49,7 @@ def run(scenario: Path = typer.Argument(..., help="scenario TOML file"),
         out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
         plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
     """Run a scenario file: writes result.nc, summary.json and plots into --out."""
-    with _user_errors():
+    with user_errors():
         from dermsim.scenario import load_scenario
 
         _simulate_and_save(load_scenario(scenario), out, plots)
@@ -111,7 +70,7 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
              out: Path = typer.Option(Path("dermsim-out"), "--out"),
              plots: bool = typer.Option(True, "--plots/--no-plots")):
     """Permeation of a library compound without a scenario file."""
-    with _user_errors():
+    with user_errors():
         from dermsim.scenario import scenario_from_dict
 
         data = {"title": f"{compound} on {site}",
@@ -136,7 +95,7 @@ def predict_kp(input: Path = typer.Argument(..., help="CSV with columns name,mw,
                ph: float = typer.Option(7.0, help="vehicle pH used for ionisation"),
                hydration: str = typer.Option("normal")):
     """Predict log10 kp (cm/h) for every row of a CSV (vectorised)."""
-    with _user_errors():
+    with user_errors():
         from dermsim.predict import predict_kp_csv
 
         n = predict_kp_csv(input, out, model=model, ph=ph, hydration=hydration)
@@ -164,7 +123,7 @@ def compounds_list():
 @compounds_app.command("show")
 def compounds_show(name: str):
     """Show one compound with the source of every value."""
-    with _user_errors():
+    with user_errors():
         import json
 
         from dermsim.chemistry.compound import get_compound

@@ -1,0 +1,1 @@
+"""Microneedles: devices, insertion, channel density, resealing and risk."""
