@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from dermsim.clitools import fail, progress_bar, staged_output, user_errors
+from dermsim.clitools import PlotWorker, fail, progress_bar, staged_output, user_errors
 from dermsim.epidermis.cli import app as epidermis_app
 from dermsim.errors import InputError
 from dermsim.microneedles.cli import devices_app, microneedle_app
@@ -28,7 +28,7 @@ app.add_typer(microneedle_app, name="microneedle")
 app.add_typer(epidermis_app, name="epidermis")
 
 
-def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
+def _simulate_and_save(scenario, out: Path, plots: bool, worker: PlotWorker | None = None) -> None:
     from rich.console import Console
 
     from dermsim.simulation import simulate
@@ -37,7 +37,7 @@ def _simulate_and_save(scenario, out: Path, plots: bool) -> None:
         task = bar.add_task("sim", total=1.0)
         result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
     with staged_output(out) as tmp:
-        result.save(tmp, plots=plots)
+        result.save(tmp, plots=plots, draw=worker)
     console = Console(soft_wrap=True)
     console.print(result.summary["answer"], highlight=False)
     console.print(f"[dim]mass balance relative error {result.summary['mass_balance_relative_error']:.1e}; "
@@ -49,10 +49,10 @@ def run(scenario: Path = typer.Argument(..., help="scenario TOML file"),
         out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
         plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
     """Run a scenario file: writes result.nc, summary.json and plots into --out."""
-    with user_errors():
+    with user_errors(), PlotWorker(enabled=plots) as worker:
         from dermsim.scenario import load_scenario
 
-        _simulate_and_save(load_scenario(scenario), out, plots)
+        _simulate_and_save(load_scenario(scenario), out, plots, worker)
 
 
 @app.command()

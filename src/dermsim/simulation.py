@@ -16,7 +16,7 @@ from dermsim import __version__
 from dermsim.anatomy import UM, Layer, Skin, skin_for_site
 from dermsim.errors import InputError
 from dermsim.formulation import Formulation
-from dermsim.results import Result, basal_exposure
+from dermsim.results import DatasetContent, Result, basal_exposure
 from dermsim.scenario import Scenario
 from dermsim.transport.layered import (LayeredDiffusion, LinearSystem, Receptor, Region, Vehicle,
                                        discretise, steady_state_metrics)
@@ -192,8 +192,6 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
 
 
 def _label(scenario: Scenario, setup: PermeationSetup, system: LinearSystem, traj) -> Result:
-    import xarray as xr
-
     mesh, model = system.mesh, setup.model
     cells = system.cell_slice
     u_cells = traj.u[:, cells]
@@ -317,8 +315,7 @@ def _label(scenario: Scenario, setup: PermeationSetup, system: LinearSystem, tra
              "solver": traj.solver, "mass_balance_relative_error": mass_error,
              "provenance": json.dumps(provenance, default=str),
              "Conventions": "CF-1.10 (units attributes); provenance as JSON"}
-    ds = xr.Dataset(data_vars=data, coords=coords, attrs=attrs)
-    return Result(dataset=ds, summary=summary)
+    return Result(content=DatasetContent(data, coords, attrs), summary=summary)
 
 
 def _fmt(x: float | None, unit: str = "") -> str:

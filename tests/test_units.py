@@ -1,0 +1,58 @@
+"""The pint-free fast path of `dermsim.units` must agree with pint exactly, unit by unit."""
+
+import math
+
+import pytest
+
+from dermsim.errors import InputError
+from dermsim.units import FAST_UNITS, INTERNAL_UNITS, _fast_unit, quantity, registry, to_internal
+
+BASE = {"[length]": ("cm", 0), "[time]": ("h", 1), "[mass]": ("ug", 2), "[substance]": ("mol", 3)}
+
+
+def _pint_factor_and_dims(expr: str):
+    q = registry().Quantity(1.0, expr)
+    dims = [0, 0, 0, 0]
+    for name, power in q.dimensionality.items():
+        dims[BASE[name][1]] = int(power)
+    base = " * ".join(f"{BASE[n][0]}**{p}" for n, p in q.dimensionality.items()) or "dimensionless"
+    return q.to(base).magnitude, tuple(dims)
+
+
+@pytest.mark.parametrize("symbol", sorted(FAST_UNITS))
+def test_every_table_unit_equals_pint(symbol):
+    factor, dims = _pint_factor_and_dims(symbol.replace("μ", "µ"))
+    assert FAST_UNITS[symbol][1] == dims
+    assert math.isclose(FAST_UNITS[symbol][0], factor, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("expr", ["ug/cm^2/h", "/week", "1/h", "mg/mL", "cm^2/s", "mg mL^-1", "ug / cm**3",
+                                  "g/cm^2", "mol/L", "cm/h", "N", "mN", "um", "1/day", "mg/cm^2 / h"]
+                         + list(INTERNAL_UNITS.values()))
+def test_compound_expressions_equal_pint(expr):
+    fast = _fast_unit(expr)
+    assert fast is not None
+    factor, dims = _pint_factor_and_dims(expr if not expr.startswith("/") else "1" + expr)
+    assert fast[1] == dims and math.isclose(fast[0], factor, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("text,unit", [("1e-10 cm^2/s", "cm^2/h"), ("1.1 /week", "1/h"), ("1 mg/mL", "ug/cm^3"),
+                                       ("15 um", "cm"), ("2 mg/cm^2", "g/cm^2"), ("0.03 N", "N"),
+                                       ("-3 h", "min"), (".5 day", "h"), ("7 d", "week")])
+def test_to_internal_values_equal_pint(text, unit):
+    expected = quantity(text, "f", unit).to(unit).magnitude
+    assert math.isclose(to_internal(text, "f", unit), expected, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("expr", ["cm ^2", "kDa", "inch", "(cm)", "cm//h", "/", "a b", "%"])
+def test_anything_else_is_left_to_pint(expr):
+    assert _fast_unit(expr) is None
+
+
+def test_fast_path_errors_name_field_and_units():
+    with pytest.raises(InputError, match=r"^thickness: got '15 h'.*compatible with cm \(got h\)"):
+        to_internal("15 h", "thickness", "cm")
+    with pytest.raises(InputError, match="units missing"):
+        to_internal("15", "thickness", "cm")
+    # pint fallback keeps working and agrees (inch is not in the table)
+    assert math.isclose(to_internal("1 inch", "thickness", "cm"), 2.54)
