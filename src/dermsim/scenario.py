@@ -49,6 +49,9 @@ Density = Annotated[float, _quantity("g/cm^3")]
 Volume = Annotated[float, _quantity("cm^3")]
 Area = Annotated[float, _quantity("cm^2")]
 MolarMass = Annotated[float, _quantity("g/mol")]
+Mass = Annotated[float, _quantity("ug")]
+TimeOrZero = Annotated[float, _quantity("h", allow_zero=True)]
+Speed = Annotated[float, _quantity("cm/h")]
 
 
 class _Strict(BaseModel):
@@ -117,6 +120,31 @@ class SimulationSpec(_Strict):
     resolution: float = Field(1.0, ge=0.25, le=16)
 
 
+class MicroneedleSpec(_Strict):
+    """A microneedle treatment before (or as) the formulation: the ``[microneedle]`` table.
+
+    ``device`` is a library name (`dermsim devices list`) or a table describing a device by hand.
+    ``mode``: "pretreatment" (poke, then apply the formulation ``delay`` later), "coated" or
+    "dissolving" (the compound is carried by the needles: ``load_per_needle`` deposited in each channel;
+    the formulation then gives only the vehicle's own dose, usually none).
+    """
+
+    device: str | dict[str, Any]
+    passes: int = Field(1, gt=0)
+    treated_area: Area = 1.0
+    application: str | float | None = None   # hand-press | roller | pen | impact-applicator, or force per needle (N)
+    depth_setting: Length | None = None      # pens: the needle length chosen
+    speed: Speed | None = None               # pens: hand speed over the skin
+    mode: Literal["pretreatment", "coated", "dissolving"] = "pretreatment"
+    delay: TimeOrZero = 0.0
+    load_per_needle: Mass | None = None
+    occluded: bool | None = None             # default: the formulation's occlusion
+    anti_inflammatory: bool = False
+    sterilisation: str = "autoclave"
+    reuse_count: int = Field(0, ge=0)
+    compare_without_needles: bool = True
+
+
 class Scenario(_Strict):
     """One permeation experiment. See README for the TOML layout."""
 
@@ -127,6 +155,7 @@ class Scenario(_Strict):
     receptor: ReceptorSpec = ReceptorSpec()
     transport: TransportSpec = TransportSpec()
     simulation: SimulationSpec = SimulationSpec()
+    microneedle: MicroneedleSpec | None = None
 
     @field_validator("compound")
     @classmethod
