@@ -1,8 +1,160 @@
-"""`dermsim devices …` and `dermsim microneedle …` commands (registered by :mod:`dermsim.cli`)."""
+"""`dermsim devices …` and `dermsim microneedle …` commands (registered by :mod:`dermsim.cli`).
+
+Numbers are taken as text and parsed by dermsim (units, ranges), so every bad input prints one line and
+exits 2. Model modules are imported inside the commands to keep `dermsim --help` fast.
+"""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
+
+from dermsim.clitools import user_errors
+
+def _console():
+    """A rich console; 140 columns when not a terminal (pipes, files) so tables are not squeezed."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=140)
+
 
 devices_app = typer.Typer(no_args_is_help=True, help="The packaged microneedle device library.")
 microneedle_app = typer.Typer(no_args_is_help=True, help="Microneedle treatments: depth, channels, risk.")
+
+
+@devices_app.command("list")
+def devices_list():
+    """List the library devices with their main geometry."""
+    from rich.table import Column, Table
+
+    from dermsim.microneedles.density import density_per_pass
+    from dermsim.microneedles.devices import list_devices
+
+    table = Table(Column("name", no_wrap=True), "kind", "needles", Column("type", no_wrap=True), "length (mm)",
+                  "base (µm)", "tip (µm)", "per pass (/cm²)", "sterile", "single use")
+    for d in list_devices():
+        length = (f"{d.needle_length * 10:g}" if d.needle_length is not None
+                  else f"{d.needle_length_range[0] * 10:g}–{d.needle_length_range[1] * 10:g}")
+        table.add_row(d.name, d.kind, str(d.needle_count), d.needle_type, length, f"{d.base_diameter * 1e4:g}",
+                      f"{d.tip_radius * 1e4:g}", f"{density_per_pass(d):.4g}", "yes" if d.sterile else "no",
+                      "yes" if d.single_use else "no")
+    console = _console()
+    console.print(table)
+    console.print("[dim]per pass: rollers N/(π·D·W); pens N·f/(v·w) at the default hand speed; stamps/arrays N/area. "
+                  "`dermsim devices show NAME` gives every value with its source.[/dim]")
+
+
+@devices_app.command("show")
+def devices_show(name: str = typer.Argument(..., help="device name (see `dermsim devices list`)"),
+                 as_json: bool = typer.Option(False, "--json", help="print JSON")):
+    """Show one device: every field with its unit and source."""
+    with user_errors():
+        from dermsim.microneedles.devices import get_device
+
+        record = get_device(name).to_dict()
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("field", "value", "unit", "source", title=record["name"]["value"])
+    for field, entry in record.items():
+        value = entry["value"]
+        text = "–".join(f"{v:g}" for v in value) if isinstance(value, list) else str(value)
+        table.add_row(field, text, entry.get("unit", ""), entry.get("source", ""))
+    _console().print(table)
+
+
+def _reuse(text: str) -> int:
+    from dermsim.errors import InputError
+
+    try:
+        count = int(text)
+    except ValueError:
+        raise InputError("--reuse", text, "a whole number of earlier uses ≥ 0") from None
+    if count < 0:
+        raise InputError("--reuse", text, "a whole number of earlier uses ≥ 0")
+    return count
+
+
+def _plan_table(summary: dict):
+    from rich.table import Table
+
+    def um(key):
+        return "—" if summary[key] is None else f"{summary[key]:.0f} µm"
+
+    rows = [
+        ("device", f"{summary['device']} ({summary['device_kind']}; applied: {summary['application']})"),
+        ("site", summary["site"]),
+        ("passes × area", f"{summary['passes']} × {summary['treated_area_cm2']:g} cm²"),
+        ("nominal length", um("nominal_length_um")),
+        ("effective depth", um("effective_depth_um")),
+        ("surface diameter", um("channel_surface_diameter_um")),
+        ("insertion force", f"{summary['insertion_force_per_needle_N']:.3g} N per needle"
+                            + ("" if summary["pierces"] else " — needles do not pierce")),
+        ("deepest layer reached", str(summary["deepest_layer_reached"])),
+        ("capillary loops", f"{um('capillary_loop_depth_um')}: "
+                            + {True: "reached", False: "not reached", None: "unknown"}[summary["reaches_capillary_loops"]]),
+        ("punctures", f"{summary['punctures_per_cm2']:.4g} /cm² ({summary['punctures_per_cm2_per_pass']:.4g} per pass)"),
+        ("distinct channels", f"{summary['channels_per_cm2']:.4g} /cm², {summary['total_channels']:,.0f} in total"),
+        ("open area", f"{100 * summary['open_area_fraction']:.3g} %"),
+        ("barrier half-life", f"{summary['closure_half_life_h']:.3g} h (recovered ~{summary['barrier_recovery_time_h']:.3g} h)"),
+        ("physical closure half-life", f"{summary['physical_closure_half_life_h']:.3g} h "
+                                       f"(closed ~{summary['physical_closure_time_h']:.3g} h)"),
+        ("bleeding", f"expected, ~{summary['expected_bleeding_points']:.3g} points" if summary["bleeding_expected"]
+         else "not expected"),
+        ("pain", f"~{summary['pain_percent_of_26g_needle']:.3g} % of a 26-G needle"
+                 + (" (extrapolated)" if summary["pain_extrapolated"] else "")),
+        ("infection index", f"{summary['infection_risk_index']:.3g} (relative; 1 = 100 undecontaminated punctures "
+                            "open 1 h; not an incidence)"),
+        ("wound area", f"{summary['wound_wall_area_cm2']:.3g} cm² channel walls, "
+                       f"{summary['wound_surface_area_cm2']:.3g} cm² at the surface"),
+    ]
+    table = Table("quantity", "value", title="microneedle treatment plan (no transport)")
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+@microneedle_app.command("plan")
+def plan(device: str = typer.Option(..., "--device", help="library device (see `dermsim devices list`)"),
+         site: str = typer.Option(..., "--site", help="body site, e.g. face, forearm"),
+         passes: str = typer.Option("1", "--passes", help="passes over the area (stamps/arrays: applications per spot)"),
+         area: str = typer.Option(..., "--area", help="treated area, e.g. '300 cm^2'"),
+         application: Optional[str] = typer.Option(None, "--application",
+                                                   help="hand-press | roller | pen | impact-applicator | force per needle ('0.05 N')"),
+         depth: Optional[str] = typer.Option(None, "--depth", help="pen depth setting, e.g. '1.5 mm'"),
+         occluded: bool = typer.Option(False, "--occluded/--open", help="site covered after treatment"),
+         age: Optional[str] = typer.Option(None, "--age", help="age in years"),
+         anti_inflammatory: bool = typer.Option(False, "--anti-inflammatory", help="topical COX inhibitor afterwards"),
+         sterilisation: str = typer.Option("autoclave", "--sterilisation", help="autoclave | alcohol-wipe | none"),
+         reuse: str = typer.Option("0", "--reuse", help="earlier uses of the needles"),
+         pen_speed: Optional[str] = typer.Option(None, "--pen-speed", help="pen hand speed, e.g. '2 cm/s'"),
+         frequency: Optional[str] = typer.Option(None, "--frequency", help="pen stroke frequency, e.g. '120 Hz'"),
+         anaesthetic: Optional[str] = typer.Option(None, "--anaesthetic", help="topical anaesthetic (recorded only)"),
+         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON")):
+    """Depth, layer reached, channel count, resealing and risks of one treatment (no transport)."""
+    with user_errors():
+        from dermsim.microneedles.plan import plan_treatment
+
+        result = plan_treatment(device, site, passes=passes, treated_area_cm2=area, application=application,
+                                depth_setting_cm=depth, occluded=occluded, age_years=age,
+                                anti_inflammatory=anti_inflammatory, sterilisation=sterilisation,
+                                reuse_count=_reuse(reuse), pen_speed_cm_h=pen_speed, stroke_frequency_per_h=frequency,
+                                anaesthetic=anaesthetic)
+    summary = result.summary()
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    console = _console()
+    console.print(_plan_table(summary))
+    for flag in summary["home_use_flags"]:
+        console.print(f"[bold yellow]![/bold yellow] {flag}", highlight=False)
+    if summary["anaesthetic_note"]:
+        console.print(f"[dim]{summary['anaesthetic']}: {summary['anaesthetic_note']}[/dim]")

@@ -1,0 +1,73 @@
+"""plan_treatment: the chain insertion → channels → resealing → risk, summary and input errors."""
+
+import json
+
+import pytest
+
+from dermsim.anatomy import skin_for_site
+from dermsim.errors import InputError
+from dermsim.microneedles.devices import get_device
+from dermsim.microneedles.plan import plan_treatment
+
+REQUIRED_KEYS = {"effective_depth_um", "channel_surface_diameter_um", "channels_per_cm2", "total_channels",
+                 "deepest_layer_reached", "reaches_capillary_loops", "open_area_fraction", "closure_half_life_h",
+                 "physical_closure_half_life_h", "bleeding_expected", "expected_bleeding_points",
+                 "pain_percent_of_26g_needle", "infection_risk_index", "wound_wall_area_cm2", "home_use_flags",
+                 "sources"}
+
+
+def test_summary_is_json_and_consistent():
+    plan = plan_treatment(get_device("roller-192-0.5mm"), skin_for_site("face", include_hypodermis=True),
+                          passes=15, treated_area_cm2="300 cm^2")
+    summary = plan.summary()
+    assert REQUIRED_KEYS <= set(summary)
+    json.dumps(summary)
+    assert summary["punctures_per_cm2"] == pytest.approx(15 * 192 / (4 * 3.141592653589793))
+    assert summary["total_channels"] == pytest.approx(summary["channels_per_cm2"] * 300)
+    assert summary["deepest_layer_reached"] == "papillary dermis"
+    assert summary["reaches_capillary_loops"] is False
+    assert "Kalluri" in summary["sources"]["insertion.depth_fraction.roller"]
+    text = plan.describe()
+    assert "roller-192-0.5mm on face" in text and "channels in total" in text
+
+
+def test_pen_plan_uses_depth_speed_and_frequency():
+    slow = plan_treatment("pen-12", "forearm", passes=1, treated_area_cm2=10, depth_setting_cm="0.5 mm",
+                          pen_speed_cm_h="1 cm/s", stroke_frequency_per_h="100 Hz")
+    fast = plan_treatment("pen-12", "forearm", passes=1, treated_area_cm2=10, depth_setting_cm="0.5 mm",
+                          pen_speed_cm_h="4 cm/s", stroke_frequency_per_h="100 Hz")
+    assert slow.summary()["punctures_per_cm2"] == pytest.approx(2400)  # 12 x 100 Hz / (1 cm/s x 0.5 cm)
+    assert fast.summary()["punctures_per_cm2"] == pytest.approx(600)
+    assert slow.summary()["nominal_length_um"] == pytest.approx(500)
+    assert slow.summary()["effective_depth_um"] == pytest.approx(250)
+
+
+def test_a_force_too_small_to_pierce_makes_no_channels():
+    plan = plan_treatment("gantrez-600um-donnelly2011", "forearm", passes=1, treated_area_cm2=1, application="0.01 N")
+    s = plan.summary()
+    assert s["pierces"] is False and s["total_channels"] == 0 and s["deepest_layer_reached"] == "none (not pierced)"
+    assert s["infection_risk_index"] == 0 and s["pain_percent_of_26g_needle"] == 0
+    pierced = plan_treatment("gantrez-600um-donnelly2011", "forearm", passes=1, treated_area_cm2=1,
+                             application="0.1 N").summary()
+    assert pierced["pierces"] and pierced["total_channels"] > 90
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(device="no-such-device"), "device"),
+    (dict(skin="knee"), "site"),
+    (dict(passes=0), "passes"),
+    (dict(treated_area_cm2="-5 cm^2"), "treated_area"),
+    (dict(treated_area_cm2="5 cm"), "treated_area"),
+    (dict(depth_setting_cm="1 mm"), "depth"),                                  # roller is not adjustable
+    (dict(device="dermapen-11"), "depth"),                                     # pen needs a depth
+    (dict(device="dermapen-11", depth_setting_cm="3 mm"), "depth"),            # out of the pen's range
+    (dict(device="dermapen-11", depth_setting_cm="2.5 mm", skin=skin_for_site("face")), "depth"),  # too deep
+    (dict(sterilisation="boiled"), "sterilisation"),
+    (dict(reuse_count=-1), "reuse"),
+    (dict(age_years="old"), "age"),
+    (dict(application="sideways"), "application"),
+])
+def test_bad_plan_inputs(kwargs, field):
+    args = dict(device="roller-192-0.5mm", skin="face", passes=1, treated_area_cm2=10.0) | kwargs
+    with pytest.raises(InputError, match=field):
+        plan_treatment(args.pop("device"), args.pop("skin"), **args)
