@@ -44,16 +44,19 @@ def solve_exact(system: LinearSystem, times: np.ndarray) -> Trajectory:
     """Evaluate the exact solution of ``system`` at ``times`` (h)."""
     from scipy.linalg import eigh_tridiagonal
 
+    from dermsim.transport.blas import single_threaded
+
     times = np.asarray(times, dtype=float)
     root_c = np.sqrt(system.capacity)
     d = system.diagonal / system.capacity
     e = system.off_diagonal / (root_c[:-1] * root_c[1:])
-    lam, vecs = eigh_tridiagonal(d, e)
-    alpha = vecs.T @ (root_c * system.initial)
-    beta = vecs.T @ (system.source / root_c)
-    ex, phi1, phi2 = _phi(lam, times)
-    v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
-    integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
+    with single_threaded():
+        lam, vecs = eigh_tridiagonal(d, e)
+        alpha = vecs.T @ (root_c * system.initial)
+        beta = vecs.T @ (system.source / root_c)
+        ex, phi1, phi2 = _phi(lam, times)
+        v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
+        integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
+        cumulative = (system.rate_weights / root_c) @ integral_v + np.outer(system.rate_constant, times)
     u = (v / root_c[:, None]).T
-    cumulative = (system.rate_weights / root_c) @ integral_v + np.outer(system.rate_constant, times)
     return Trajectory(times=times, u=u, cumulative=cumulative, solver="exact-eigen")

@@ -1,0 +1,28 @@
+"""Single-threaded BLAS for the small dense kernels of the solvers.
+
+The exact solvers multiply matrices of a few hundred rows at most. Multi-threaded OpenBLAS gains nothing
+there and, when the other core is busy, its threads wait on each other: a 56 × 56 by 56 × 241 product took
+16 ms instead of 0.1 ms on the 2-core machine of `benchmarks/peer_cases.py`. `single_threaded()` limits
+the BLAS libraries loaded so far (numpy's and scipy's OpenBLAS) to one thread for the duration of a block,
+with threadpoolctl (the tool scikit-learn uses for the same purpose).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4)
+def _controller(n_modules: int):
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def single_threaded():
+    """Context manager: BLAS calls inside use one thread. Call it after importing scipy.linalg, so that
+    scipy's own BLAS is among the libraries limited."""
+    import sys
+
+    # a new controller when more libraries may have been loaded (keyed on the module count)
+    return _controller(len(sys.modules) // 100).limit(limits=1, user_api="blas")
