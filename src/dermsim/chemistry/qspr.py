@@ -57,7 +57,9 @@ Models (``MODELS``; ``get_model(name)``)
 
 Macromolecules (``kind`` protein / peptide / polysaccharide / polymer, or MW above
 ``mw_cutoff`` = 1000 Da) get ``permeable=False``, D_sc = 0 and ``log_kp = -inf``: no QSPR is
-extrapolated. Their VE/dermis D comes from Stokes-Einstein on an estimated hydrodynamic radius.
+extrapolated. Their VE/dermis D is the Stokes-Einstein D of the hydrodynamic radius of their class
+(protein, peptide, polysaccharide = hyaluronan) times the Ogston tissue hindrance, from
+`dermsim.chemistry.macromolecule`.
 
 References
 ----------
@@ -83,6 +85,8 @@ from typing import Any
 import numpy as np
 
 from dermsim.errors import InputError
+from dermsim.chemistry.macromolecule import CITATIONS as MACROMOLECULE_CITATIONS
+from dermsim.chemistry.macromolecule import molecule_class_for_kind, renkin_hindrance, tissue_diffusivity
 
 __all__ = [
     "MODELS", "ALIASES", "HYDRATION_STATES", "ACID_BASE_KINDS", "MACROMOLECULE_KINDS",
@@ -122,7 +126,7 @@ _CITES_VIABLE = (
     "Yamazaki K, Kanaoka M (2004) J Pharm Sci 93:1480",
     "Fedorowicz A et al. (2011), via Dancik 2013 (P_cap = 100 kp_PG)",
 )
-_CITE_MACRO = ("Bos JD, Meinardi MM (2000) Exp Dermatol 9:165", "Erickson HP (2009) Biol Proced Online 11:32")
+_CITE_MACRO = ("Bos JD, Meinardi MM (2000) Exp Dermatol 9:165",) + MACROMOLECULE_CITATIONS
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,11 +364,6 @@ def _sc_transcellular_permeability(mw: np.ndarray, log_kow: np.ndarray, hydratio
     return p_hat * d_lip * k_lip / _sc_reference_thickness_cm(hydration)
 
 
-def _renkin(lam: np.ndarray) -> np.ndarray:
-    lam = np.clip(lam, 0.0, 1.0)
-    return (1.0 - lam) ** 2 * (1.0 - 2.104 * lam + 2.09 * lam ** 3 - 0.95 * lam ** 5)
-
-
 def _sc_polar_permeability(mw: np.ndarray, hydration: str, molar_volume: np.ndarray | None = None) -> np.ndarray:
     """Aqueous pore pathway through the SC at the state's reference thickness (cm/h).
 
@@ -375,7 +374,7 @@ def _sc_polar_permeability(mw: np.ndarray, hydration: str, molar_volume: np.ndar
     # the same tissue has the same pore pathway in every state: refer it to the normal-state
     # thickness (the state's reference SC is that tissue swollen by sc_swelling_factor)
     h_ref = _v("polar_pathway", "reference_thickness") * 1e-4
-    return _v("polar_pathway", "porosity_over_tortuosity") * d_aq * _renkin(a_s / _v("polar_pathway", "pore_radius")) / h_ref
+    return _v("polar_pathway", "porosity_over_tortuosity") * d_aq * renkin_hindrance(a_s, _v("polar_pathway", "pore_radius")) / h_ref
 
 
 def _fu_coefficients(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -584,15 +583,6 @@ def _attr(compound: Any, name: str, default: Any = None) -> Any:
     return getattr(compound, name, default)
 
 
-def _stokes_einstein_diffusivity(mw: float) -> float:
-    """D (cm^2/h) of a macromolecule from a globular hydrodynamic radius (Erickson 2009)."""
-    v_bar = _v("macromolecule", "protein_partial_specific_volume")                  # cm^3/g
-    r_min_cm = (3.0 * mw * v_bar / (4.0 * math.pi * 6.02214076e23)) ** (1.0 / 3.0)
-    r_m = r_min_cm * 1e-2 * _v("macromolecule", "stokes_over_minimal_radius")
-    d_m2_s = 1.380649e-23 * _v("macromolecule", "temperature") / (6.0 * math.pi * _v("macromolecule", "water_viscosity") * r_m)
-    return d_m2_s * 1e4 * SECONDS_PER_HOUR
-
-
 def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: float = 7.0, hydration: str = "normal",
                          reference_sc_thickness_cm: float | None = None) -> TransportProperties:
     """Per-layer K, D and dermal clearance of ``compound`` for the 1D layered solver.
@@ -637,7 +627,7 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
         why = (f"{kind_s or 'molecule'} of {mw:.0f} g/mol: intact stratum corneum treated as impermeable "
                f"(the SC lipid pathway excludes molecules of more than ~500 Da, Bos & Meinardi 2000; dermsim "
                f"extrapolates no QSPR beyond {cutoff:.0f} Da). Delivery needs a pore (e.g. microneedles).")
-        d_tissue = _stokes_einstein_diffusivity(mw)
+        d_tissue = float(tissue_diffusivity(mw, molecule_class_for_kind(kind_s)))
         k_tissue = float(_v("macromolecule", "tissue_partition"))
         return TransportProperties(mdl.name, 0.0, 0.0, k_tissue, d_tissue, k_tissue, d_tissue, 0.0, f_non,
                                    False, why + " Dermal clearance (lymphatic) not modelled: 0.",
@@ -679,3 +669,13 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
         reason=reason,
         citations=tuple(dict.fromkeys(mdl.citations + (_CITES_MECH[0],) + _CITES_VIABLE)),
     )
+
+
+def aqueous_size(compound: Any) -> tuple[float, float]:
+    """Solute radius (cm) and free diffusivity in water (cm²/h) of a small molecule (Dancik 2013 size
+    relations, the same as the aqueous pore pathway); used for aqueous microneedle channels."""
+    mw = float(_attr(compound, "molecular_weight"))
+    mv = _attr(compound, "molar_volume")
+    volume = np.array([float(mv)]) if mv is not None else _molar_volume(np.array([mw]))
+    a_s, d_aq = _solute_radius_and_daq(volume)
+    return float(a_s[0]) * 1e-8, float(d_aq[0])

@@ -9,6 +9,7 @@ with threadpoolctl (the tool scikit-learn uses for the same purpose).
 
 from __future__ import annotations
 
+import functools
 from functools import lru_cache
 
 
@@ -26,3 +27,17 @@ def single_threaded():
 
     # a new controller when more libraries may have been loaded (keyed on the module count)
     return _controller(len(sys.modules) // 100).limit(limits=1, user_api="blas")
+
+
+def single_threaded_blas(function):
+    """Decorator: run ``function`` inside `single_threaded` (scipy.linalg is imported first so that its
+    BLAS is loaded, and limited, before the solver's first call)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        import scipy.linalg  # noqa: F401
+
+        with single_threaded():
+            return function(*args, **kwargs)
+
+    return wrapper
