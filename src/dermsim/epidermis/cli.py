@@ -91,7 +91,7 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
 
 
 @app.command("run")
-def run_tissue(scenario: Path = typer.Argument(..., help="tissue scenario TOML ([tissue] and [[perturbation]])"),
+def run_tissue(scenario: Path = typer.Argument(..., help="tissue scenario TOML: tissue table, perturbation entries"),
                out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
                plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
     """Run a spatial-tissue scenario: writes tissue.nc, summary.json and plots into --out."""
