@@ -37,6 +37,9 @@ SHARED = ROOT.parent / "shared" / "data"
 H, D, K, C0 = 15e-4, 1e-10 * 3600, 1.0, 1000.0
 CELLS = 30  # the default cells of an explicit membrane layer (simulation.CELLS["membrane"])
 SOLVERS = {"exact": solve_exact, "tr-bdf2": solve_tr_bdf2}
+#: Modules of validation/ whose `section(fig_dir)` is appended, in this order.
+EXTRA_SECTIONS = ("microneedle_transport", "microneedle_literature", "microneedle_delivery",
+                  "epidermis_clones", "epidermis_tissue")
 
 
 def rel(a, b):
@@ -274,6 +277,11 @@ def main() -> int:
     for res, a, b, c, d in res_rows:
         L.append(f"| {res} | {a:.2e} | {b:.2e} | {c:.2e} | {d:.2e} |")
     L.append("")
+    import importlib
+
+    for module in EXTRA_SECTIONS:  # later issues' sections, each `section(fig_dir) -> markdown lines`
+        print(f"building section {module} …", file=sys.stderr)
+        L += importlib.import_module(module).section(FIG) + [""]
     (DOCS / "validation.md").write_text("\n".join(L), "utf-8")
     print("\n".join(L))
     return 0

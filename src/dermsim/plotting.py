@@ -143,14 +143,23 @@ def cumulative_permeation(result):
 def save_all(result, out_dir: Path, times=None) -> list[Path]:
     """Write the three standard plots into ``out_dir``; returns their paths."""
     out_dir = Path(out_dir)
+    if result.attrs.get("model") == "microneedle-unit-cell":
+        from dermsim.microneedles import plots
+
+        return plots.save_all(result, out_dir)
     if times is None:
         times = result.provenance.get("scenario", {}).get("simulation", {}).get("profile_times")
+    return save_figures(out_dir, {"depth_profiles.png": lambda: depth_profiles(result, times),
+                                  "layer_amounts.png": lambda: layer_amounts(result),
+                                  "cumulative_permeation.png": lambda: cumulative_permeation(result)})
+
+
+def save_figures(out_dir: Path, makers: dict) -> list[Path]:
+    """Draw each ``{file name: () -> Figure}`` and write it as PNG into ``out_dir`` (atomically)."""
     paths = []
-    for name, make in (("depth_profiles.png", lambda: depth_profiles(result, times)),
-                       ("layer_amounts.png", lambda: layer_amounts(result)),
-                       ("cumulative_permeation.png", lambda: cumulative_permeation(result))):
+    for name, make in makers.items():
         fig = make()
-        path = out_dir / name
+        path = Path(out_dir) / name
         atomic_write(path, lambda p, fig=fig: fig.savefig(p, dpi=DPI, format="png"))
         paths.append(path)
     return paths

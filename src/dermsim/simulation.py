@@ -185,8 +185,15 @@ def _membrane_metrics(setup: PermeationSetup) -> tuple[float | None, float | Non
 def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None) -> Result:
     """Run a permeation scenario and return its `Result` (writes nothing, draws nothing)."""
     setup = build(scenario)
-    system = discretise(setup.model)
     times = output_times(scenario.simulation)
+    if scenario.microneedle is not None:
+        if scenario.skin.layers is not None:
+            raise InputError("microneedle", "with skin.layers", "a body site or membrane preset (the channel's "
+                             "layer and the resealing need the skin's anatomy)")
+        from dermsim.microneedles.delivery import simulate_microneedle
+
+        return simulate_microneedle(scenario, setup, times, progress)
+    system = discretise(setup.model)
     traj = _solve(system, times, scenario.simulation.solver, progress)
     return _label(scenario, setup, system, traj)
 
