@@ -52,7 +52,7 @@ _MOLWT_SOURCE = "RDKit Descriptors.MolWt from the SMILES structure (IUPAC standa
 # numeric fields of a library entry: name -> must it carry a unit?
 _NUMERIC_FIELDS = {"molecular_weight": True, "log_kow": False, "pka_acid": False, "pka_base": False,
                    "isoelectric_point": False}
-_TEXT_FIELDS = ("display_name", "kind", "acid_base", "smiles", "category", "notes")
+_TEXT_FIELDS = ("display_name", "kind", "acid_base", "smiles", "category", "notes", "molecule_class")
 _ALLOWED_KEYS = set(_NUMERIC_FIELDS) | set(_TEXT_FIELDS) | {"aliases"}
 
 
@@ -91,6 +91,9 @@ class Compound:
         Free text: caveats, omitted values and why.
     isoelectric_point : float or None
         Isoelectric point (proteins), pH units.
+    molecule_class : str or None
+        Size class of a macromolecule for `dermsim.chemistry.macromolecule` (e.g. ``"dextran"`` for a
+        polysaccharide that is not hyaluronan); None: from ``kind``.
     """
 
     name: str
@@ -107,6 +110,7 @@ class Compound:
     estimated: frozenset[str] = frozenset()
     notes: str = ""
     isoelectric_point: float | None = None
+    molecule_class: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aliases", tuple(self.aliases))
@@ -131,6 +135,7 @@ class Compound:
             "pka_base": self.pka_base,
             "isoelectric_point": self.isoelectric_point,
             "kind": self.kind,
+            "molecule_class": self.molecule_class,
             "smiles": self.smiles,
             "category": self.category,
             "aliases": list(self.aliases),
@@ -159,6 +164,11 @@ def _validate(c: Compound) -> None:
         raise InputError("molecular_weight", mw, f"a finite number > 0 and < {_MW_MAX:g} g/mol")
     if c.kind not in COMPOUND_KINDS:
         raise InputError("kind", c.kind, " | ".join(COMPOUND_KINDS), choices=COMPOUND_KINDS)
+    if c.molecule_class is not None:
+        from dermsim.chemistry.macromolecule import MOLECULE_CLASSES
+
+        if c.molecule_class not in MOLECULE_CLASSES:
+            raise InputError("molecule_class", c.molecule_class, " | ".join(MOLECULE_CLASSES), choices=MOLECULE_CLASSES)
     if c.log_kow is None:
         if c.kind == "small_molecule":
             raise InputError("log_kow", None, "a number for a small molecule (None only for proteins "
@@ -259,6 +269,7 @@ def _compound_from_entry(key: str, entry: Mapping[str, Any]) -> Compound:
             estimated=frozenset(estimated),
             notes=entry.get("notes", ""),
             isoelectric_point=values.get("isoelectric_point"),
+            molecule_class=entry.get("molecule_class"),
         )
     except InputError as err:
         raise _library_error(key, str(err)) from err

@@ -627,7 +627,8 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
         why = (f"{kind_s or 'molecule'} of {mw:.0f} g/mol: intact stratum corneum treated as impermeable "
                f"(the SC lipid pathway excludes molecules of more than ~500 Da, Bos & Meinardi 2000; dermsim "
                f"extrapolates no QSPR beyond {cutoff:.0f} Da). Delivery needs a pore (e.g. microneedles).")
-        d_tissue = float(tissue_diffusivity(mw, molecule_class_for_kind(kind_s)))
+        size_class = _attr(compound, "molecule_class") or molecule_class_for_kind(kind_s)
+        d_tissue = float(tissue_diffusivity(mw, size_class))
         k_tissue = float(_v("macromolecule", "tissue_partition"))
         return TransportProperties(mdl.name, 0.0, 0.0, k_tissue, d_tissue, k_tissue, d_tissue, 0.0, f_non,
                                    False, why + " Dermal clearance (lymphatic) not modelled: 0.",
