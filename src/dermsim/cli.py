@@ -12,10 +12,11 @@ from typing import Optional
 
 import typer
 
-from dermsim.clitools import PlotWorker, fail, progress_bar, staged_output, user_errors
+from dermsim.clitools import fail, progress_bar, staged_output, user_errors
 from dermsim.epidermis.cli import app as epidermis_app
 from dermsim.errors import InputError
 from dermsim.microneedles.cli import devices_app, microneedle_app
+from dermsim.plotworker import PlotWorker
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="dermsim: a validated virtual skin — permeation, anatomy, compounds.")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,67 +58,3 @@ def progress_bar(label: str = "simulating"):
     console = Console(stderr=True)
     return Progress(TextColumn(f"[bold]{label}"), BarColumn(), TimeElapsedColumn(), transient=True,
                     console=console, disable=not console.is_terminal)
-
-
-def _plot_worker(conn) -> None:
-    """Body of the forked plot process: warm matplotlib up, then run one ``(function, args)`` job."""
-    try:
-        from dermsim import plotting
-
-        plotting.warm_up()
-        job = conn.recv()
-        if job is not None:
-            function, args = job
-            conn.send(("ok", function(*args)))
-    except BaseException as exc:  # reported to the parent, which raises it as a one-line error
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
-class PlotWorker:
-    """Draw plots in a forked process, so matplotlib's import and font set-up (≈ 0.6 s) overlap the
-    simulation on a second core. Use as a context manager started before the heavy work; call it like
-    ``worker(plotting.save_all, result, out_dir)``. Where ``fork`` is unavailable (or ``enabled`` is
-    False) the function simply runs in this process.
-    """
-
-    def __init__(self, enabled: bool = True):
-        self._proc = self._conn = None
-        if enabled and hasattr(os, "fork") and sys.platform.startswith("linux"):
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork")
-            self._conn, child = ctx.Pipe()
-            self._proc = ctx.Process(target=_plot_worker, args=(child,), daemon=True)
-            self._proc.start()
-            child.close()
-
-    def __call__(self, function, *args):
-        if self._proc is None:
-            return function(*args)
-        self._conn.send((function, args))
-        status, payload = self._conn.recv()
-        self.close()
-        if status == "error":
-            raise DermsimError(f"plotting failed: {payload}")
-        return payload
-
-    def close(self) -> None:
-        if self._proc is not None:
-            if self._proc.is_alive():
-                try:
-                    self._conn.send(None)
-                except OSError:
-                    pass
-            self._proc.join(timeout=5)
-            if self._proc.is_alive():
-                self._proc.terminate()
-            self._conn.close()
-            self._proc = self._conn = None
-
-    def __enter__(self) -> "PlotWorker":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -165,7 +165,7 @@ class Result:
         """Write result.nc, summary.json (and PNG plots + report.md) into ``out_dir``, each file atomically.
 
         ``draw(function, *args)`` runs the plotting function (default: here; the CLI passes a
-        `dermsim.clitools.PlotWorker` so plots are drawn in a second process).
+        `dermsim.plotworker.PlotWorker` so plots are drawn in a second process).
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
