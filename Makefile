@@ -26,8 +26,12 @@ validation: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/peer_cases.py
 	$(PY) benchmarks/solver_vs_fipy.py
 	$(PY) benchmarks/predict_kp_throughput.py
+	$(PY) benchmarks/channel_vs_fipy.py
+	$(PY) benchmarks/epidermis_clones.py
+	$(PY) benchmarks/epidermis_tissue.py
 
 clean:
 	rm -rf $(VENV) dermsim-out
