@@ -169,3 +169,12 @@ def test_steady_state_identities():
     assert sp.stem_fraction == 0.0 and sp.progenitor_fraction == pytest.approx(0.5)
     d = kin.fate_rates("committed-progenitor", division_rate=0.0, symmetric_fraction=0.1, stratification_rate=0.0)
     assert math.isnan(d.progenitor_fraction)
+
+
+def test_package_exposes_the_python_api_lazily():
+    import dermsim.epidermis as epi
+
+    assert set(epi.__all__) <= set(dir(epi)) | set(epi._LAZY)
+    assert epi.load_preset("clayton2007-mouse-tail").division_rate == pytest.approx(1.1)
+    with pytest.raises(AttributeError):
+        epi.no_such_function
