@@ -159,3 +159,16 @@ def test_unknown_kind_and_second_rhythm_are_rejected():
         build_protocol([{"kind": "circadian"}, {"kind": "circadian"}])
     with pytest.raises(InputError):
         defaults("laser")
+
+
+def test_microneedle_wounds_can_come_from_a_device_plan():
+    from dermsim.anatomy import skin_for_site
+    from dermsim.epidermis.tissue_scenario import MicroneedleSpec
+    from dermsim.microneedles.plan import plan_treatment
+
+    spec = MicroneedleSpec(kind="microneedle", time=1.0, device="roller-192-1.0mm", passes=4, site="face")
+    plan = plan_treatment("roller-192-1.0mm", skin_for_site("face"), passes=4, treated_area_cm2=1.0)
+    assert spec.density == pytest.approx(plan.channel_density, rel=1e-12)
+    assert 0 < spec.diameter < plan.insertion.surface_diameter * 1e4      # narrower at the basal layer (cone)
+    with pytest.raises(ValueError, match="do not reach the basal layer"):
+        MicroneedleSpec(kind="microneedle", time=1.0, device="roller-192-0.2mm", site="forearm")

@@ -144,12 +144,21 @@ class BasalLossSpec(_Strict):
 
 
 class MicroneedleSpec(_Strict):
-    """Channels of given density and diameter through the epidermis; repeated sessions."""
+    """Channels of given density and diameter through the epidermis; repeated sessions.
+
+    Either ``density`` and ``diameter`` by hand, or a microneedle ``device`` (with ``passes``, ``site`` and,
+    for pens, ``depth_setting``): then the density is the treatment's distinct channels per cm² and the
+    diameter the channel's width at the basal layer (`dermsim.microneedles.plan_treatment`, conical channel).
+    """
 
     kind: Literal["microneedle"]
     time: DayOrZero
-    density: PerArea
-    diameter: Micrometre
+    density: PerArea | None = None
+    diameter: Micrometre | None = None
+    device: str | None = None
+    passes: int = Field(1, ge=1)
+    site: str = "forearm"
+    depth_setting: Micrometre | None = None
     sessions: int = Field(1, ge=1, le=100)
     interval: Day | None = None
     edge_speed: Speed | None = None
@@ -159,7 +168,34 @@ class MicroneedleSpec(_Strict):
     def _interval(self):
         if self.sessions > 1 and self.interval is None:
             raise ValueError("interval is required when sessions > 1")
+        if self.device is not None and (self.density is None or self.diameter is None):
+            density, diameter = _channels_from_device(self)
+            object.__setattr__(self, "density", self.density if self.density is not None else density)
+            object.__setattr__(self, "diameter", self.diameter if self.diameter is not None else diameter)
+        if self.density is None or self.diameter is None:
+            raise ValueError("density and diameter, or a microneedle device")
         return self
+
+
+def _channels_from_device(spec: "MicroneedleSpec") -> tuple[float, float]:
+    """Distinct channels per cm² and channel diameter (µm) at the middle of the basal layer for a device."""
+    from dermsim.anatomy import UM, skin_for_site
+    from dermsim.microneedles.plan import plan_treatment
+
+    try:
+        skin = skin_for_site(spec.site)
+        plan = plan_treatment(spec.device, skin, passes=spec.passes, treated_area_cm2=1.0,
+                              depth_setting_cm=None if spec.depth_setting is None else spec.depth_setting * UM)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    ins = plan.insertion
+    layers = {lay.role: lay.thickness for lay in skin.layers}
+    basal_mid = layers["stratum_corneum"] + layers["viable_epidermis"] - skin.basal_layer_thickness / 2
+    width = ins.surface_diameter * (1.0 - basal_mid / ins.effective_depth) if ins.effective_depth > 0 else 0.0
+    if width <= 0:
+        raise ValueError(f"channels of {spec.device} end in the {ins.layer_reached} "
+                         f"({ins.effective_depth / UM:.0f} um) and do not reach the basal layer: no basal wound")
+    return plan.channel_density, width / UM
 
 
 class CircadianSpec(_Strict):
