@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from dermsim import load_scenario, simulate
+from dermsim import simulate
 from dermsim.errors import InputError
 from dermsim.results import basal_exposure
 from dermsim.scenario import scenario_from_dict

@@ -12,9 +12,8 @@ from typing import Optional
 
 import typer
 
-from dermsim.clitools import fail, progress_bar, staged_output, user_errors
+from dermsim.clitools import progress_bar, staged_output, user_errors
 from dermsim.epidermis.cli import app as epidermis_app
-from dermsim.errors import InputError
 from dermsim.microneedles.cli import devices_app, microneedle_app
 from dermsim.plotworker import PlotWorker
 

@@ -127,7 +127,7 @@ def cumulative_permeation(result):
     t = v("time")
     ax.plot(t, v("cumulative_permeated"), color="C0")
     ax.set_xlabel("time (h)")
-    ax.set_ylabel(f"cumulative permeated (µg/cm²)", color="C0")
+    ax.set_ylabel("cumulative permeated (µg/cm²)", color="C0")
     ax2 = ax.twinx()
     ax2.plot(t, v("permeation_flux"), color="C3", lw=1)
     ax2.set_ylabel("flux (µg/cm²/h)", color="C3")

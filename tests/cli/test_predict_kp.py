@@ -9,7 +9,6 @@ import pytest
 
 from dermsim.chemistry.qspr import potts_guy_log_kp
 from dermsim.predict import predict_kp_csv
-from dermsim.errors import InputError
 
 
 def write(path, rows, header=("name", "mw", "log_kow", "pka", "acid_base")):

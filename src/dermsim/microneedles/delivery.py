@@ -123,17 +123,15 @@ def _channel_models(scenario, setup, plan):
                      f"({dose:.3g} ug/cm^2); without needles the same dose is a film on the intact surface")
     channel = Channel(ins.effective_depth, ins.surface_diameter / 2, d_free, radius, "cone", initially_filled=filled)
     rs, delay = plan.resealing, mn.delay if mn.mode == "pretreatment" else 0.0
+    # barrier recovery is a living-skin response (lipid secretion, inflammation: Brogden 2012); excised
+    # skin has none, so its channels are taken to stay open for the whole experiment
+    in_vitro = setup.skin.in_vitro
+    if in_vitro:
+        notes.append("in vitro (excised skin): no barrier resealing, channels stay open")
 
     def open_fraction(t):
-        return rs.open_fraction(np.asarray(t, dtype=float) + delay)
-
-    if setup.skin.in_vitro:
-        # barrier recovery is a living-skin response (lipid secretion, inflammation: Brogden 2012); excised
-        # skin has none, so its channels are taken to stay open for the whole experiment
-        def open_fraction(t):  # noqa: F811
-            return np.ones_like(np.asarray(t, dtype=float))
-
-        notes.append("in vitro (excised skin): no barrier resealing, channels stay open")
+        t = np.asarray(t, dtype=float)
+        return np.ones_like(t) if in_vitro else rs.open_fraction(t + delay)
 
     layers = reporting_layers(model.regions, setup.skin)
     cell_radius = cell_radius_for_density(plan.channel_density)

@@ -35,7 +35,7 @@ def single_threaded_blas(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        import scipy.linalg  # noqa: F401
+        import scipy.linalg  # noqa: F401  (load its BLAS before limiting)
 
         with single_threaded():
             return function(*args, **kwargs)

@@ -154,7 +154,6 @@ def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_re
     """Banded finite-volume system of both pathways for a constant open fraction (vectorised)."""
     dz = np.diff(z_faces)
     zc = 0.5 * (z_faces[1:] + z_faces[:-1])
-    nz = dz.size
     ch, n = model.channel, model.channel_density
     K_t = np.array([r.partition for r in model.regions])[row_region]
     D_t = np.array([r.diffusivity for r in model.regions])[row_region]
