@@ -18,7 +18,7 @@ Quantities (internal units cm, h, ug):
 * skin content: amount in all skin layers (SC included) plus the channel fluid, receptor excluded (the skin
   the confocal images of Mohammed et al. 2014 show; the study file's comparison note asks for the ratio of
   skin content), with / without needles, at 1 h and 24 h; the ratio below the SC only is shown beside it;
-* enhancement ratio: the summary's ``enhancement_ratio`` (everything below the SC, receptor included);
+* enhancement ratio: the summary's ``microneedle.enhancement_ratio.past_stratum_corneum`` (everything below the SC, receptor included);
 * flux into blood: d(cumulative cleared)/dt, by central differences on the output grid;
 * kp with needles: steady flux into the sink / donor concentration.
 
@@ -146,7 +146,7 @@ def skin_content_ratio(result, t: float, *, include_sc: bool = True) -> float:
 
 
 def enhancement_ratio(result) -> float:
-    value = result.summary["enhancement_ratio"]
+    value = result.summary["microneedle"]["enhancement_ratio"]["past_stratum_corneum"]
     return math.inf if value is None else float(value)
 
 
@@ -288,7 +288,9 @@ def mohammed_checks(st: dict) -> tuple[list[Check], list[Check]]:
 
 def _egf_check(result, condition: str, published: str, plotted: bool) -> Check:
     er = enhancement_ratio(result)
-    below = result.summary["delivered_past_stratum_corneum_ug_per_cm2"]
+    mn = result.summary["microneedle"]
+    below = {"with_needles": mn["delivered_past_stratum_corneum_ug_per_cm2"],
+             "without_needles": mn["without_needles"]["delivered_past_stratum_corneum_ug_per_cm2"]}
     return Check("issue #4", "EGF (6.2 kDa)", condition, "enhancement ratio (below the SC)", published,
                  f"{x_text(er)}; {below['with_needles']:.3g} vs {below['without_needles']:.3g} ug/cm²",
                  er >= LARGE_MIN, "passive = 0 and MN > 0", qualitative=math.isinf(er),
@@ -335,7 +337,7 @@ def wermeling_checks(st: dict) -> list[Check]:
     kept = _kept(result)
     rises = [time_to_fraction_of_peak(*blood_flux(run(build(p)))) for p in PASS_RANGE]
     kepts = [_kept(run(build(p))) for p in PASS_RANGE]
-    close = result.summary["closure_half_life_h"]
+    close = result.summary["microneedle"]["plan"]["closure_half_life_h"]
     return [
         Check("Wermeling 2008", "naltrexone", condition, f"passive / MN amount into blood at {wear:g} h",
               "passive undetectable", f"{passive:.2g} ({lo:.2g}–{hi:.2g} over {PASS_RANGE[0]}–{PASS_RANGE[1]} "

@@ -3,14 +3,17 @@
 Public API (heavy libraries are imported only when used)::
 
     from dermsim import load_scenario, simulate
-    result = simulate(load_scenario("scenario.toml"))
+    result = simulate(load_scenario("scenario.toml"))   # any kind: permeation, tissue, clones
+    result.summary          # key figures (one schema per kind, dermsim.results.summary)
     result.dataset          # xarray.Dataset with units and provenance
+    result.save("out")      # result.nc, summary.json, report.md, plots
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["Skin", "Compound", "Formulation", "Scenario", "load_scenario", "simulate", "load_result",
+__all__ = ["load_scenario", "scenario_from_dict", "simulate", "Result", "load_result", "Scenario",
+           "PermeationScenario", "TissueScenario", "ClonesScenario", "Skin", "Compound", "Formulation",
            "DermsimError", "InputError", "__version__"]
 
 from dermsim.errors import DermsimError, InputError
@@ -20,8 +23,13 @@ _LAZY = {
     "Compound": ("dermsim.chemistry.compound", "Compound"),
     "Formulation": ("dermsim.formulation", "Formulation"),
     "Scenario": ("dermsim.scenario", "Scenario"),
+    "PermeationScenario": ("dermsim.scenario", "PermeationScenario"),
+    "TissueScenario": ("dermsim.scenario", "TissueScenario"),
+    "ClonesScenario": ("dermsim.scenario", "ClonesScenario"),
     "load_scenario": ("dermsim.scenario", "load_scenario"),
+    "scenario_from_dict": ("dermsim.scenario", "scenario_from_dict"),
     "simulate": ("dermsim.simulation", "simulate"),
+    "Result": ("dermsim.results", "Result"),
     "load_result": ("dermsim.results", "load_result"),
 }
 
@@ -33,3 +41,7 @@ def __getattr__(name: str):
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'dermsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dermsim.clitools import fail, progress_bar, staged_output, user_errors
+from dermsim.cli.common import fail, progress_bar, staged_output, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="Epidermal renewal: clones and the spatial tissue.")
 

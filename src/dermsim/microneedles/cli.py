@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from dermsim.clitools import user_errors
+from dermsim.cli.common import user_errors
 
 def _console():
     """A rich console; 140 columns when not a terminal (pipes, files) so tables are not squeezed."""

@@ -99,7 +99,7 @@ def with_without(result):
     ax.set_xlabel("time (h)")
     ax.set_ylabel("amount below the stratum corneum (µg/cm²)", color="C0")
     ax.legend(fontsize=7, loc="upper left")
-    ratio = result.summary.get("enhancement_ratio")
+    ratio = result.summary["microneedle"]["enhancement_ratio"]["past_stratum_corneum"]
     ax.set_title(f"enhancement {ratio:.3g}x" if ratio else "no passive delivery through intact skin", fontsize=9)
     _finish(fig, right=0.86)
     return fig

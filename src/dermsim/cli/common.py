@@ -1,4 +1,4 @@
-"""Shared command-line plumbing: one-line errors with exit code 2, staged output, progress bars.
+"""Shared command-line plumbing: one-line errors with exit code 2, staged output, progress bars, run-and-save.
 
 Every `dermsim` sub-command uses these, so bad input always prints one line and exits 2, and an output
 directory is only ever filled with complete files.
@@ -58,3 +58,21 @@ def progress_bar(label: str = "simulating"):
     console = Console(stderr=True)
     return Progress(TextColumn(f"[bold]{label}"), BarColumn(), TimeElapsedColumn(), transient=True,
                     console=console, disable=not console.is_terminal)
+
+
+def simulate_and_save(scenario, out: Path, plots: bool, worker=None) -> None:
+    """Simulate any scenario with a progress bar, write its output set into ``out`` (staged), print the answer."""
+    from rich.console import Console
+
+    from dermsim.simulation import simulate
+
+    with progress_bar(scenario.kind) as bar:
+        task = bar.add_task("sim", total=1.0)
+        result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
+    with staged_output(out) as tmp:
+        written = result.save(tmp, plots=plots, draw=worker)
+    console = Console(soft_wrap=True)
+    console.print(result.summary["answer"], highlight=False)
+    balance = result.summary.get("mass_balance_relative_error")
+    checked = f"mass balance relative error {balance:.1e}; " if balance is not None else ""
+    console.print(f"[dim]{checked}wrote {out}/{', '.join(p.name for p in written)}[/dim]", highlight=False)

@@ -1,0 +1,39 @@
+"""The `dermsim` command: one typer app, one module per command group.
+
+`run` takes a scenario file of any kind; `permeate` and `epidermis clones` build a scenario from flags.
+Bad input prints one line (field, value, what is allowed) and exits with code 2; outputs are assembled in
+a temporary directory and moved into ``--out`` only when complete.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from dermsim.cli.info import info
+from dermsim.cli.library import compounds_app, sites_app
+from dermsim.cli.predict import predict_kp
+from dermsim.cli.run import permeate, run
+from dermsim.epidermis.cli import app as epidermis_app
+from dermsim.microneedles.cli import devices_app, microneedle_app
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="dermsim: a validated virtual skin — permeation, microneedles, epidermal renewal.")
+app.command()(run)
+app.command()(permeate)
+app.command("predict-kp")(predict_kp)
+app.command()(info)
+app.add_typer(compounds_app, name="compounds")
+app.add_typer(sites_app, name="sites")
+app.add_typer(devices_app, name="devices")
+app.add_typer(microneedle_app, name="microneedle")
+app.add_typer(epidermis_app, name="epidermis")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

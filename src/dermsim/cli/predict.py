@@ -1,0 +1,22 @@
+"""`dermsim predict-kp`: vectorised QSPR permeability for every row of a CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from dermsim.cli.common import user_errors
+
+
+def predict_kp(input: Path = typer.Argument(..., help="CSV with columns name,mw,log_kow[,pka,acid_base]"),
+               out: Path = typer.Option(..., "--out", help="output CSV"),
+               model: str = typer.Option("kasting-chen", help="QSPR model"),
+               ph: float = typer.Option(7.0, help="vehicle pH used for ionisation"),
+               hydration: str = typer.Option("normal")):
+    """Predict log10 kp (cm/h) for every row of a CSV (vectorised)."""
+    with user_errors():
+        from dermsim.predict import predict_kp_csv
+
+        n = predict_kp_csv(input, out, model=model, ph=ph, hydration=hydration)
+        typer.echo(f"wrote {n} rows to {out}")

@@ -1,0 +1,53 @@
+"""`dermsim run` (any scenario file) and `dermsim permeate` (permeation without a file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from dermsim.cli.common import simulate_and_save, user_errors
+from dermsim.plotworker import PlotWorker
+
+
+def run(scenario: Path = typer.Argument(..., help="scenario TOML file (permeation, tissue or clones)"),
+        out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
+        plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
+    """Run a scenario file: writes result.nc, summary.json, report.md and plots into --out."""
+    with user_errors(), PlotWorker(enabled=plots) as worker:
+        from dermsim.scenario import load_scenario
+
+        simulate_and_save(load_scenario(scenario), out, plots, worker)
+
+
+def permeate(compound: str = typer.Option(..., help="library compound name"),
+             site: str = typer.Option("forearm", help="body site or in-vitro membrane"),
+             concentration: str = typer.Option(..., help="e.g. '5 %', '10 mg/mL'"),
+             dose: str = typer.Option("infinite", help="'infinite' or applied formulation, e.g. '2 mg/cm^2'"),
+             duration: str = typer.Option("24 h"),
+             hydration: Optional[str] = typer.Option(None, help="dry | normal | hydrated (default: normal in vivo, hydrated in vitro)"),
+             occluded: bool = typer.Option(False, "--occluded/--open"),
+             receptor: Optional[str] = typer.Option(None, help="sink | finite | blood (default: blood in vivo, sink in vitro)"),
+             ph: Optional[float] = typer.Option(None, help="vehicle pH"),
+             model: str = typer.Option("kasting-chen", help="QSPR model"),
+             threshold: Optional[str] = typer.Option(None, help="basal-layer concentration threshold, e.g. '1 ug/mL'"),
+             out: Path = typer.Option(Path("dermsim-out"), "--out"),
+             plots: bool = typer.Option(True, "--plots/--no-plots")):
+    """Permeation of a library compound without a scenario file."""
+    with user_errors():
+        from dermsim.scenario import scenario_from_dict
+
+        data = {"title": f"{compound} on {site}",
+                "compound": {"name": compound},
+                "skin": {"site": site} | ({"hydration": hydration} if hydration else {}),
+                "formulation": {"concentration": concentration, "dose": dose, "occluded": occluded},
+                "transport": {"model": model},
+                "simulation": {"duration": duration}}
+        if ph is not None:
+            data["formulation"]["ph"] = ph
+        if receptor is not None:
+            data["receptor"] = {"type": receptor}
+        if threshold is not None:
+            data["simulation"]["basal_threshold"] = threshold
+        simulate_and_save(scenario_from_dict(data), out, plots)

@@ -1,0 +1,46 @@
+"""The report (Markdown) of a permeation Result: the answer, key figures, layer amounts, plots, sources."""
+
+from __future__ import annotations
+
+
+def fmt(x, unit=""):
+    """A number to 3 significant figures with its unit, or "n/a"."""
+    return "n/a" if x is None else f"{x:.3g}{(' ' + unit) if unit else ''}"
+
+
+_g = fmt
+
+
+def markdown(result, plots: bool = True) -> str:
+    """The report text: the answer, key metrics, amounts per layer, plots, and where the numbers come from."""
+    s, prov = result.summary, result.provenance
+    b = s.get("basal_layer") or {}
+    lines = [f"# {s.get('title') or 'dermsim permeation'}", "", "```", s["answer"], "```", "",
+             "## Key figures", "", "| quantity | value |", "|---|---|",
+             f"| permeability coefficient kp | {_g(s['kp_cm_per_h'], 'cm/h')} |",
+             f"| lag time (infinite-dose membrane) | {_g(s['lag_time_h'], 'h')} |",
+             f"| steady-state flux | {_g(s['steady_flux_ug_per_cm2_per_h'], 'ug/cm^2/h')} |",
+             f"| cumulative into {'blood' if s['in_vivo'] else 'receptor'} at {s['duration_h']:g} h | "
+             f"{_g(s['cumulative_permeated_ug_per_cm2'], 'ug/cm^2')} |"]
+    if b:
+        lines += [f"| basal layer Cmax / tmax | {_g(b['cmax_ug_per_cm3'], 'ug/cm^3')} at {_g(b['tmax_h'], 'h')} |",
+                  f"| basal layer AUC | {_g(b['auc_ug_h_per_cm3'], 'ug h/cm^3')} |",
+                  f"| time to basal threshold | {'not set' if b['threshold_ug_per_cm3'] is None else (_g(b['time_to_threshold_h'], 'h') if b['threshold_reached'] else 'not reached')} |"]
+    lines += [f"| mass balance relative error | {s['mass_balance_relative_error']:.1e} |", "",
+              f"## Amount per layer at {s['duration_h']:g} h (ug/cm^2)", "", "| layer | amount |", "|---|---|"]
+    lines += [f"| {k.replace('_', ' ')} | {_g(v)} |" for k, v in s["amount_in_layer_end_ug_per_cm2"].items()]
+    if plots:
+        lines += ["", "## Plots", "", "![depth profiles](depth_profiles.png)", "", "![layer amounts](layer_amounts.png)",
+                  "", "![cumulative permeation](cumulative_permeation.png)"]
+    lines += ["", "## Model and sources", "",
+              f"Solver: {s['solver']}; QSPR: {s['qspr_model']}; dermsim {prov.get('dermsim_version')}.", ""]
+    lines += ["| region | thickness (um) | K (vs water) | D (cm^2/h) | clearance (1/h) |", "|---|---|---|---|---|"]
+    lines += [f"| {r['name']} | {r['thickness_um']:.4g} | {r['partition_vs_water']:.3g} | {r['diffusivity_cm2_per_h']:.3g} | "
+              f"{r['clearance_per_h']:.3g} |" for r in prov.get("regions", [])]
+    lines += ["", "Layer thicknesses:"] + [f"- {l['name']}: {l['thickness_um']:.4g} um — {l['source']}"
+                                           for l in prov.get("skin_layers", [])]
+    if prov.get("citations"):
+        lines += ["", "Transport properties:"] + [f"- {c}" for c in prov["citations"]]
+    if s.get("notes"):
+        lines += ["", "Notes:"] + [f"- {n}" for n in s["notes"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,201 @@
+"""Labelling a solved permeation run: Dataset variables with units, the summary, provenance, the answer.
+
+`summary_fields` gives the top-level keys of the permeation summary schema (`dermsim.results.summary.
+PermeationSummary`) for the 1D layered run and for a run with microneedles alike, so a key always means
+the same thing; `label_layered` builds the Result of a 1D run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+
+import numpy as np
+
+from dermsim import __version__
+from dermsim.anatomy import UM
+from dermsim.permeation.setup import PermeationSetup, membrane_metrics
+from dermsim.results import DatasetContent, Result, basal_exposure
+
+CONVENTIONS = "CF-1.10 (units attributes); provenance as JSON"
+
+
+def summary_fields(scenario, setup: PermeationSetup, times: np.ndarray, *, permeated: np.ndarray,
+                   layer_names, amounts: np.ndarray, basal: np.ndarray | None, vehicle_amount: np.ndarray | None,
+                   evaporated: np.ndarray | None, mass_error: float, solver: str, notes,
+                   applied: float | None = None, also_in_skin: np.ndarray | None = None) -> dict:
+    """Keys shared by every permeation summary (units in the key names).
+
+    Parameters
+    ----------
+    times : output times, h
+    permeated : cumulative amount into the receptor or blood, ug/cm²
+    layer_names, amounts : reporting layers and their amounts (n_t, n_layers), ug/cm²
+    basal : mean basal-layer concentration over time, ug/cm³ (None without a basal layer)
+    vehicle_amount, evaporated : amount left on the surface and lost to air, ug/cm² (None for an infinite dose)
+    applied : amount applied, ug/cm² (default: the vehicle's at t = 0; needles that carry the dose add theirs)
+    also_in_skin : amount in the skin outside the reporting layers, ug/cm² (e.g. channel fluid), per time
+    """
+    kp, lag = membrane_metrics(setup)
+    model = setup.model
+    c_v = setup.vehicle_concentration
+    if applied is None:
+        applied = float(vehicle_amount[0]) if vehicle_amount is not None else None
+    fraction = None
+    if applied:
+        lost = float(evaporated[-1]) if evaporated is not None else 0.0
+        in_skin = float(amounts[-1].sum()) + (float(also_in_skin[-1]) if also_in_skin is not None else 0.0)
+        fraction = {"permeated": float(permeated[-1] / applied), "in_skin": in_skin / applied,
+                    "in_vehicle": float(vehicle_amount[-1] / applied), "evaporated": lost / applied}
+    threshold = scenario.simulation.basal_threshold
+    return {
+        "title": scenario.title,
+        "dermsim_version": __version__,
+        "compound": getattr(setup.compound, "name", scenario.compound.name),
+        "site": setup.skin.site,
+        "hydration": setup.skin.hydration,
+        "in_vivo": setup.receptor_kind == "blood",
+        "receptor": setup.receptor_kind,
+        "dose": "infinite" if model.vehicle.infinite else "finite",
+        "duration_h": float(times[-1]),
+        "vehicle_concentration_ug_per_cm3": c_v,
+        "applied_amount_ug_per_cm2": applied,
+        "qspr_model": setup.transport.model if setup.transport is not None else "explicit layers",
+        "kp_cm_per_h": kp,
+        "log10_kp_cm_per_h": math.log10(kp) if kp else None,
+        "lag_time_h": lag,
+        "steady_flux_ug_per_cm2_per_h": kp * c_v if (model.vehicle.infinite and kp is not None) else None,
+        "cumulative_permeated_ug_per_cm2": float(permeated[-1]),
+        "amount_in_layer_end_ug_per_cm2": {n: float(a) for n, a in zip(layer_names, amounts[-1])},
+        "basal_layer": basal_exposure(times, basal, threshold) if basal is not None else None,
+        "fraction_of_dose": fraction,
+        "mass_balance_relative_error": mass_error,
+        "solver": solver,
+        "notes": list(notes),
+    }
+
+
+def provenance(scenario, setup: PermeationSetup, solver: str, **extra) -> dict:
+    """What produced a permeation result: version, scenario, compound, transport properties, sources."""
+    return {
+        "dermsim_version": __version__,
+        "scenario": scenario.model_dump(mode="json"),
+        "internal_units": "cm, h, ug",
+        "compound": setup.compound.to_dict() if hasattr(setup.compound, "to_dict") else None,
+        "transport_properties": asdict(setup.transport) if setup.transport is not None else None,
+        "skin_layers": [{"name": l.name, "role": l.role, "thickness_um": l.thickness / UM, "source": l.source}
+                        for l in setup.skin.layers],
+        "parameter_sources": dict(setup.skin.sources),
+        "solver": solver,
+        "citations": list(getattr(setup.transport, "citations", ()) or ()),
+        **extra,
+    }
+
+
+def attributes(title: str, solver: str, mass_error: float, prov: dict, **extra) -> dict:
+    """Global attributes of a permeation result Dataset."""
+    return {"title": title, "dermsim_version": __version__, "solver": solver,
+            "mass_balance_relative_error": mass_error, **extra,
+            "provenance": json.dumps(prov, default=str), "Conventions": CONVENTIONS}
+
+
+def label_layered(scenario, setup: PermeationSetup, system, traj, mass_error: float) -> Result:
+    """The Result of a solved 1D layered run (``system`` and its trajectory ``traj``)."""
+    mesh, model = system.mesh, setup.model
+    cells = system.cell_slice
+    u_cells = traj.u[:, cells]
+    conc = u_cells * system.partition[cells]
+    layer_names = list(mesh.region_names)
+    cap = system.capacity[cells]
+    amounts = np.stack([(u_cells[:, mesh.region == r] * cap[mesh.region == r]).sum(axis=1)
+                        for r in range(len(layer_names))], axis=1)
+    cum = {n: traj.cumulative[i] for i, n in enumerate(system.rate_names)}
+    receptor_amount = (traj.u[:, system.receptor_node] * system.capacity[system.receptor_node]
+                       if system.receptor_node is not None else None)
+    permeated = {"blood": cum.get("cleared"), "finite": receptor_amount}.get(setup.receptor_kind, cum.get("permeated"))
+    vehicle_amount = (traj.u[:, system.vehicle_node] * system.capacity[system.vehicle_node]
+                      if system.vehicle_node is not None else None)
+
+    bounds = mesh.region_bounds() / UM
+    t = traj.times
+    coords = {
+        "time": ("time", t, {"units": "h", "long_name": "time since application"}),
+        "depth": ("depth", mesh.centres / UM, {"units": "um", "long_name": "depth below the surface (cell centre)"}),
+        "layer": ("layer", layer_names, {"units": "", "long_name": "skin region (basal_layer = deepest cell layer of "
+                                         "the viable epidermis; viable_epidermis = the layers above it)"}),
+        "layer_of_depth": ("depth", [layer_names[i] for i in mesh.region], {"units": "", "long_name": "region of each cell"}),
+        "layer_top": ("layer", bounds[:, 0], {"units": "um"}),
+        "layer_bottom": ("layer", bounds[:, 1], {"units": "um"}),
+    }
+    into = setup.receptor_kind if setup.receptor_kind != "finite" else "receptor"
+    data = {
+        "concentration": (("time", "depth"), conc, {"units": "ug/cm^3", "long_name": "concentration in tissue"}),
+        "amount_in_layer": (("time", "layer"), amounts, {"units": "ug/cm^2", "long_name": "amount per area in each region"}),
+        "cumulative_permeated": ("time", permeated, {"units": "ug/cm^2",
+                                                     "long_name": f"cumulative amount per area into the {into}"}),
+        "amount_in_skin": ("time", amounts.sum(axis=1), {"units": "ug/cm^2"}),
+    }
+    basal = None
+    if "basal_layer" in layer_names:
+        i = layer_names.index("basal_layer")
+        basal = amounts[:, i] / ((bounds[i, 1] - bounds[i, 0]) * UM)
+        data["basal_layer_concentration"] = ("time", basal, {"units": "ug/cm^3",
+                                                             "long_name": "mean concentration in the basal layer"})
+    if vehicle_amount is not None:
+        data["vehicle_concentration"] = ("time", traj.u[:, system.vehicle_node] * model.vehicle.partition,
+                                         {"units": "ug/cm^3"})
+        data["amount_in_vehicle"] = ("time", vehicle_amount, {"units": "ug/cm^2"})
+    if "evaporated" in cum:
+        data["amount_evaporated"] = ("time", cum["evaporated"], {"units": "ug/cm^2"})
+    if "supplied" in cum:
+        data["amount_supplied"] = ("time", cum["supplied"], {"units": "ug/cm^2",
+                                                             "long_name": "amount that entered the skin from the infinite dose"})
+    flux = np.gradient(permeated, t) if t.size > 2 else np.zeros_like(t)
+    data["permeation_flux"] = ("time", flux, {"units": "ug/cm^2/h", "long_name": "rate of cumulative_permeated"})
+
+    summary = summary_fields(scenario, setup, t, permeated=permeated, layer_names=layer_names, amounts=amounts,
+                             basal=basal, vehicle_amount=vehicle_amount, evaporated=cum.get("evaporated"),
+                             mass_error=mass_error, solver=traj.solver, notes=setup.notes)
+    summary["microneedle"] = None
+    summary["answer"] = answer(summary)
+    regions = [{"name": r.name, "thickness_um": r.thickness / UM, "partition_vs_water": r.partition,
+                "diffusivity_cm2_per_h": r.diffusivity, "clearance_per_h": r.clearance, "cells": r.cells}
+               for r in model.regions]
+    prov = provenance(scenario, setup, traj.solver, regions=regions)
+    attrs = attributes(scenario.title or "dermsim permeation", traj.solver, mass_error, prov)
+    return Result("permeation", summary, content=DatasetContent(data, coords, attrs))
+
+
+def _fmt(x: float | None, unit: str = "") -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:.3g}{(' ' + unit) if unit else ''}"
+
+
+def answer(s: dict) -> str:
+    """A short human-readable answer to 'does it reach the basal layer?'."""
+    lines = [f"{s['compound']} on {s['site']} ({s['hydration']}, {'in vivo' if s['in_vivo'] else 'in vitro'}), "
+             f"{s['dose']} dose, {s['duration_h']:g} h:"]
+    if s["kp_cm_per_h"] == 0:
+        lines.append("  does not cross the intact stratum corneum (" + "; ".join(s["notes"]) + ").")
+    else:
+        lines.append(f"  kp = {_fmt(s['kp_cm_per_h'], 'cm/h')}, lag time {_fmt(s['lag_time_h'], 'h')}.")
+    b = s.get("basal_layer")
+    if b:
+        lines.append(f"  basal layer: Cmax {_fmt(b['cmax_ug_per_cm3'], 'ug/cm^3')} at {b['tmax_h']:.3g} h, "
+                     f"AUC {_fmt(b['auc_ug_h_per_cm3'], 'ug h/cm^3')}.")
+        if b["threshold_ug_per_cm3"] is not None:
+            if b["threshold_reached"]:
+                lines.append(f"  reaches {b['threshold_ug_per_cm3']:g} ug/cm^3 in the basal layer after "
+                             f"{b['time_to_threshold_h']:.3g} h.")
+            else:
+                lines.append(f"  does NOT reach {b['threshold_ug_per_cm3']:g} ug/cm^3 in the basal layer within "
+                             f"{s['duration_h']:g} h.")
+    dest = "blood" if s["in_vivo"] else "receptor"
+    lines.append(f"  {_fmt(s['cumulative_permeated_ug_per_cm2'], 'ug/cm^2')} reached the {dest}.")
+    f = s.get("fraction_of_dose")
+    if f:
+        lines.append(f"  of the applied dose: {100 * f['permeated']:.3g} % absorbed, {100 * f['in_skin']:.3g} % in skin, "
+                     f"{100 * f['in_vehicle']:.3g} % left on the surface, {100 * f['evaporated']:.3g} % evaporated.")
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""One Scenario for every kind of run, from a TOML file, a dictionary or Python.
+
+A scenario is one of (a union discriminated by ``kind``):
+
+* ``"permeation"`` — `PermeationScenario`: a compound in a formulation on skin, with or without a
+  microneedle treatment (``[microneedle]``);
+* ``"tissue"`` — `TissueScenario`: the spatial epidermis with perturbations (``[tissue]``, ``[[perturbation]]``);
+* ``"clones"`` — `ClonesScenario`: labelled basal clones (``[clones]``).
+
+Files need not name their kind: a ``[tissue]`` table or ``[[perturbation]]`` entries make a tissue scenario,
+a ``[clones]`` table a clones scenario, anything else a permeation scenario. Quantities are parsed here,
+once, into kernel units (`dermsim.scenario.quantities`); errors are one line naming the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Union
+
+from pydantic import Field, ValidationError
+
+from dermsim.errors import InputError
+from dermsim.scenario.clones import ClonesScenario
+from dermsim.scenario.messages import input_error_from
+from dermsim.scenario.permeation import PermeationScenario
+from dermsim.scenario.quantities import quantity_type
+
+if TYPE_CHECKING:
+    from dermsim.epidermis.tissue_spec import TissueScenario
+
+__all__ = ["Scenario", "PermeationScenario", "TissueScenario", "ClonesScenario", "KINDS", "load_scenario",
+           "scenario_from_dict", "scenario_kind"]
+
+KINDS = ("permeation", "tissue", "clones")
+
+
+def _model(kind: str):
+    if kind == "permeation":
+        return PermeationScenario
+    if kind == "clones":
+        return ClonesScenario
+    from dermsim.epidermis.tissue_spec import TissueScenario
+
+    return TissueScenario
+
+
+def __getattr__(name: str):
+    if name == "TissueScenario":
+        return _model("tissue")
+    if name == "Scenario":
+        return Annotated[Union[PermeationScenario, _model("tissue"), ClonesScenario], Field(discriminator="kind")]
+    raise AttributeError(f"module 'dermsim.scenario' has no attribute {name!r}")
+
+
+def scenario_kind(data: dict) -> str:
+    """The kind of a scenario given as nested dictionaries: its ``kind`` key, else inferred from its tables."""
+    kind = data.get("kind")
+    if kind is not None:
+        if kind not in KINDS:
+            raise InputError("kind", kind, " | ".join(KINDS), choices=KINDS)
+        return kind
+    if "tissue" in data or "perturbation" in data:
+        return "tissue"
+    if "clones" in data:
+        return "clones"
+    return "permeation"
+
+
+def scenario_from_dict(data: dict):
+    """Validate a scenario given as nested dictionaries (e.g. parsed TOML); returns the model of its kind."""
+    if not isinstance(data, dict):
+        raise InputError("scenario", type(data).__name__, "a table of tables (TOML document or dict)")
+    kind = scenario_kind(data)
+    if kind == "tissue":
+        from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
+
+        return tissue_scenario_from_dict(data)
+    model = _model(kind)
+    try:
+        scenario = model.model_validate(data)
+    except ValidationError as exc:
+        raise input_error_from(exc, model) from None
+    if kind == "clones":
+        from dermsim.epidermis.clone_scenario import check_clones_scenario
+
+        check_clones_scenario(scenario)
+    return scenario
+
+
+def load_scenario(path: str | Path):
+    """Read and validate a scenario TOML file of any kind."""
+    import tomllib
+
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("scenario file", str(path), f"a readable UTF-8 TOML file ({exc.__class__.__name__})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError("scenario file", str(path), f"valid TOML ({exc})") from None
+    return scenario_from_dict(data)
+
+
+# Transitional name used by the epidermis tissue scenario module until it moves here.
+_quantity = quantity_type

@@ -1,0 +1,124 @@
+"""The permeation scenario: compound, skin, formulation, receptor, transport, simulation and an optional
+microneedle treatment (the ``[microneedle]`` table).
+
+Quantities carry units ("15 um", "1 mg/mL", "5 %", "24 h", "10 mg/cm^2") and are parsed into kernel units by
+the types of `dermsim.scenario.quantities`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from dermsim.scenario.spec import Spec
+from dermsim.scenario.quantities import (Area, ArealMass, Concentration, ConcentrationOrZero, Density, Diffusivity,
+                                         Length, Mass, MolarMass, Rate, Speed, Time, TimeOrZero, Volume)
+
+
+class CompoundSpec(Spec):
+    """A library compound by ``name``, a structure by ``smiles``, or properties by hand."""
+
+    name: str | None = None
+    smiles: str | None = None
+    molecular_weight: MolarMass | None = None
+    log_kow: float | None = Field(None, ge=-10, le=15)
+    acid_base: Literal["neutral", "acid", "base", "ampholyte", "polyanion"] | None = None
+    pka_acid: float | None = Field(None, ge=-5, le=20)
+    pka_base: float | None = Field(None, ge=-5, le=20)
+
+
+class LayerSpec(Spec):
+    """An explicit layer (synthetic membranes, verification): transport properties given directly."""
+
+    name: str
+    thickness: Length
+    diffusivity: Diffusivity
+    partition: float = Field(gt=0, description="layer/vehicle partition coefficient")
+    clearance: Rate = 0.0
+
+
+class SkinSpec(Spec):
+    site: str = "forearm"
+    hydration: Literal["dry", "normal", "hydrated"] | None = None  # default: normal in vivo, hydrated in vitro
+    age: float | None = Field(None, ge=0, le=120)
+    thickness: Length | None = None
+    include_hypodermis: bool = False
+    layers: list[LayerSpec] | None = None
+
+
+class FormulationSpec(Spec):
+    concentration: Concentration
+    dose: Literal["infinite"] | ArealMass = "infinite"
+    density: Density = 1.0
+    vehicle_partition: float | None = Field(None, gt=0, description="vehicle/water partition (default from oil_fraction)")
+    oil_fraction: float = Field(0.0, ge=0, le=1, description="volume fraction of an oil phase (emulsions)")
+    ph: float | None = Field(None, ge=0, le=14)
+    occluded: bool = False
+    evaporation_rate: Rate = 0.0
+
+
+class ReceptorSpec(Spec):
+    type: Literal["sink", "finite", "blood"] | None = None
+    volume: Volume | None = None
+    area: Area | None = None
+    partition: float = Field(1.0, gt=0)
+
+
+class TransportSpec(Spec):
+    model: str = "kasting-chen"
+
+
+class SimulationSpec(Spec):
+    duration: Time = 24.0
+    output_interval: Time | None = None
+    profile_times: list[Time] | None = None
+    basal_threshold: ConcentrationOrZero | None = None
+    solver: Literal["auto", "exact", "tr-bdf2"] = "auto"
+    resolution: float = Field(1.0, ge=0.25, le=16)
+
+
+class MicroneedleTreatmentSpec(Spec):
+    """A microneedle treatment before (or as) the formulation: the ``[microneedle]`` table.
+
+    ``device`` is a library name (`dermsim devices list`) or a table describing a device by hand.
+    ``mode``: "pretreatment" (poke, then apply the formulation ``delay`` later), "coated" or
+    "dissolving" (the compound is carried by the needles: ``load_per_needle`` deposited in each channel;
+    the formulation then gives only the vehicle's own dose, usually none).
+    """
+
+    device: str | dict[str, Any]
+    passes: int = Field(1, gt=0)
+    treated_area: Area = 1.0
+    application: str | float | None = None   # hand-press | roller | pen | impact-applicator, or force per needle (N)
+    depth_setting: Length | None = None      # pens: the needle length chosen
+    speed: Speed | None = None               # pens: hand speed over the skin
+    mode: Literal["pretreatment", "coated", "dissolving"] = "pretreatment"
+    delay: TimeOrZero = 0.0
+    load_per_needle: Mass | None = None
+    occluded: bool | None = None             # default: the formulation's occlusion
+    anti_inflammatory: bool = False
+    sterilisation: str = "autoclave"
+    reuse_count: int = Field(0, ge=0)
+
+
+class PermeationScenario(Spec):
+    """One permeation experiment, with or without a microneedle treatment. See README for the TOML layout."""
+
+    kind: Literal["permeation"] = "permeation"
+    title: str = ""
+    compound: CompoundSpec = CompoundSpec(name="solute")
+    skin: SkinSpec = SkinSpec()
+    formulation: FormulationSpec
+    receptor: ReceptorSpec = ReceptorSpec()
+    transport: TransportSpec = TransportSpec()
+    simulation: SimulationSpec = SimulationSpec()
+    microneedle: MicroneedleTreatmentSpec | None = None
+
+    @field_validator("compound")
+    @classmethod
+    def _one_way(cls, spec: CompoundSpec) -> CompoundSpec:
+        by_hand = spec.molecular_weight is not None
+        if spec.smiles and by_hand:
+            raise ValueError("either smiles or molecular_weight/log_kow, not both")
+        return spec
