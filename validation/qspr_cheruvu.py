@@ -1,6 +1,6 @@
 """Evaluate dermsim's kp QSPRs on the Cheruvu et al. 2022 in-vitro human skin database (476 records).
 
-Data: ../shared/data/cheruvu2022_skin_permeability.csv (Cheruvu HS, Liu X, Grice JE, Roberts MS 2022,
+Data: validation/data/cheruvu2022_skin_permeability.csv (Cheruvu HS, Liu X, Grice JE, Roberts MS 2022,
 Data in Brief 42:108242; CC BY 4.0). Observed: ``logkpl`` = log10 kp (cm/h).
 
 Membrane mapping (column ``Skin thicknessj``, mm): records of <= 0.02 mm are isolated stratum
@@ -29,7 +29,7 @@ import numpy as np
 from dermsim.chemistry import qspr
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data" / "cheruvu2022_skin_permeability.csv"
+DATA = REPO / "validation" / "data" / "cheruvu2022_skin_permeability.csv"
 OUT_CSV = REPO / "docs" / "validation" / "qspr_cheruvu.csv"
 OUT_PNG = REPO / "docs" / "validation" / "qspr_parity.png"
 SC_ONLY_MAX_MM = 0.02

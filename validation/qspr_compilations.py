@@ -43,6 +43,9 @@ DEFAULT_THICKNESS_CM = 0.01          # 100 um epidermal membrane -> 87 um viable
 SC_MEMBRANE_THICKNESS_CM = 0.0013    # isolated SC (<= SC_ONLY_MAX_MM): no viable tissue
 CHERUVU_MW_TOLERANCE = 1.0           # Da, for the "not in Cheruvu" subset
 REQUIRED = ("compound", "mw", "log_kow", "log_kp_cm_h")
+#: CSVs of validation/data/ that are not "other compilations": Cheruvu 2022 itself (qspr_cheruvu.py) and the
+#: property table of cosmetic actives (tests/chemistry/test_compound.py).
+NOT_COMPILATIONS = ("cheruvu2022_skin_permeability.csv", "cosmetic_actives_properties.csv")
 
 
 def load_compilation(path: Path) -> dict[str, np.ndarray]:
@@ -82,7 +85,7 @@ def not_in_cheruvu_mask(rec: dict[str, np.ndarray], tol_da: float = CHERUVU_MW_T
 def datasets(data_dir: Path = DATA_DIR) -> dict[str, dict[str, np.ndarray]]:
     """Every compilation in ``data_dir``, plus its subset of records not in Cheruvu 2022."""
     out: dict[str, dict[str, np.ndarray]] = {}
-    for path in sorted(data_dir.glob("*.csv")):
+    for path in sorted(p for p in data_dir.glob("*.csv") if p.name not in NOT_COMPILATIONS):
         rec = load_compilation(path)
         out[path.stem] = rec
         mask = not_in_cheruvu_mask(rec)

@@ -21,7 +21,7 @@ from dermsim.chemistry.compound import (
 )
 from dermsim.errors import DermsimError, InputError
 
-ACTIVES_CSV = Path("/work/shared/data/cosmetic_actives_properties.csv")
+ACTIVES_CSV = Path(__file__).resolve().parents[2] / "validation" / "data" / "cosmetic_actives_properties.csv"
 CAFFEINE_SMILES = "CN1C=NC2=C1C(=O)N(C(=O)N2C)C"
 
 # compound column of cosmetic_actives_properties.csv -> library key

@@ -13,8 +13,8 @@ import pytest
 from dermsim.chemistry import qspr
 from dermsim.errors import InputError
 
-REPO = Path(__file__).parents[2]
-DATA = Path(__file__).parents[3] / "shared" / "data" / "cheruvu2022_skin_permeability.csv"
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "validation" / "data" / "cheruvu2022_skin_permeability.csv"
 
 
 def _validation_module():
