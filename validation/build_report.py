@@ -1,17 +1,27 @@
-"""Rebuild docs/validation.md and its plots (docs/validation/*.png) from the code and ../shared/data.
+"""Rebuild docs/validation.md and its plots (docs/validation/*.png) from the code and validation/data.
 
 Run: `make validation` (or `.venv/bin/python validation/build_report.py`). Sections:
 1. solver verification against exact solutions (both solvers, default resolution);
 2. mesh and time-step convergence with observed orders;
 3. QSPR regression on Cheruvu 2022 (validation/qspr_cheruvu.py);
 4. published time-course sanity: caffeine infinite dose through heat-separated epidermis;
-5. default resolution of the in-vivo skin problem against a 16x finer reference.
+5. default resolution of the in-vivo skin problem against a 16x finer reference;
+then the sections of EXTRA_SECTIONS (microneedles, epidermis).
+
+Nothing under docs/ is written until everything has been computed: every figure (and the QSPR CSV) is
+rendered into a temporary folder and the markdown is built in memory (`build_markdown`); only when that has
+succeeded does `publish` copy the figures into docs/validation/ and write docs/validation.md, each file
+atomically (written under a temporary name in the same folder, then `os.replace`d). A crash anywhere
+before that leaves docs/ as it was.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -32,8 +42,9 @@ from dermsim.transport.timestep import solve_tr_bdf2  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-FIG = DOCS / "validation"
-SHARED = ROOT.parent / "shared" / "data"
+FIG_NAME = "validation"  # figures go to docs/<FIG_NAME>/; the markdown links them as FIG_NAME/<file>
+REPORT_NAME = "validation.md"
+DATA = ROOT / "validation" / "data"
 H, D, K, C0 = 15e-4, 1e-10 * 3600, 1.0, 1000.0
 CELLS = 30  # the default cells of an explicit membrane layer (simulation.CELLS["membrane"])
 SOLVERS = {"exact": solve_exact, "tr-bdf2": solve_tr_bdf2}
@@ -126,7 +137,7 @@ def verification_rows():
     return rows
 
 
-def convergence():
+def convergence(fig_dir: Path):
     t = np.array([0.0, 4.0])
     exact = an.crank_infinite_dose_amount(t, H, D, K, C0)[-1]
     cells = [8, 16, 32, 64, 128]
@@ -149,13 +160,13 @@ def convergence():
     axes[0].set_title("space (exact in time)")
     axes[1].set_title("time (20 cells, vs exact-in-time)")
     fig.tight_layout()
-    fig.savefig(FIG / "convergence.png", dpi=110)
+    fig.savefig(fig_dir / "convergence.png", dpi=110)
     plt.close(fig)
     order = lambda e: np.log2(np.array(e[:-1]) / np.array(e[1:]))  # noqa: E731
     return cells, space, order(space), steps, time_err, order(time_err)
 
 
-def crank_figure():
+def crank_figure(fig_dir: Path):
     system = discretise(membrane())
     t = np.linspace(0, 12, 145)
     q = solve_exact(system, t).cumulative[system.rate_index("permeated")]
@@ -167,13 +178,13 @@ def crank_figure():
     ax.set_ylabel("Q (µg/cm²)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(FIG / "crank.png", dpi=110)
+    fig.savefig(fig_dir / "crank.png", dpi=110)
     plt.close(fig)
 
 
 def caffeine_check():
     rows = []
-    with open(SHARED / "cheruvu2022_skin_permeability.csv", newline="", encoding="latin-1") as fh:
+    with open(DATA / "cheruvu2022_skin_permeability.csv", newline="", encoding="latin-1") as fh:
         for r in csv.DictReader(fh):
             if r["Compound"].strip().lower() == "caffeine":
                 rows.append(float(r["logkpl"]))
@@ -208,16 +219,20 @@ def resolution_check():
     return rows
 
 
-def main() -> int:
-    FIG.mkdir(parents=True, exist_ok=True)
-    sys.path.insert(0, str(Path(__file__).parent))
+def build_markdown(fig_dir: Path, sections=EXTRA_SECTIONS) -> str:
+    """Compute every section; figures (and qspr_cheruvu.csv) go into ``fig_dir`` only. Returns the markdown.
+
+    ``fig_dir.name`` must be FIG_NAME: the section modules link their figures as ``<fig_dir.name>/<file>``.
+    """
+    fig_dir = Path(fig_dir)
+    if str(Path(__file__).resolve().parent) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
     import qspr_cheruvu
 
     ver = verification_rows()
-    cells, space, space_order, steps, time_err, time_order = convergence()
-    crank_figure()
-    qspr_cheruvu.main()  # rewrites docs/validation/qspr_cheruvu.csv and qspr_parity.png
-    qrows = qspr_cheruvu.qspr_table()
+    cells, space, space_order, steps, time_err, time_order = convergence(fig_dir)
+    crank_figure(fig_dir)
+    qrows = qspr_cheruvu.write_outputs(fig_dir / "qspr_cheruvu.csv", fig_dir / "qspr_parity.png")
     import qspr_compilations
 
     crows = qspr_compilations.compilation_table()
@@ -279,11 +294,62 @@ def main() -> int:
     L.append("")
     import importlib
 
-    for module in EXTRA_SECTIONS:  # later issues' sections, each `section(fig_dir) -> markdown lines`
+    for module in sections:  # later issues' sections, each `section(fig_dir) -> markdown lines`
         print(f"building section {module} …", file=sys.stderr)
-        L += importlib.import_module(module).section(FIG) + [""]
-    (DOCS / "validation.md").write_text("\n".join(L), "utf-8")
-    print("\n".join(L))
+        L += importlib.import_module(module).section(fig_dir) + [""]
+    return "\n".join(L)
+
+
+def _temporary_sibling(path: Path) -> Path:
+    """A new empty file next to ``path`` (same folder, so that os.replace onto ``path`` is atomic)."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(name)
+
+
+def publish(staged: Path, text: str, docs: Path = DOCS) -> list[Path]:
+    """Copy the files of ``staged`` into docs/<staged.name>/ and write docs/REPORT_NAME.
+
+    Two phases: every file is first written under a temporary name in its target folder (on any error these
+    are removed and nothing is replaced), then each is moved into place with os.replace (atomic per file).
+    Files of the target folder that ``staged`` does not hold are left alone. Returns the published paths.
+    """
+    staged, docs = Path(staged), Path(docs)
+    target = docs / staged.name
+    target.mkdir(parents=True, exist_ok=True)
+    pending: list[tuple[Path, Path]] = []
+    try:
+        for src in sorted(p for p in staged.iterdir() if p.is_file()):
+            final = target / src.name
+            pending.append((_temporary_sibling(final), final))
+            shutil.copyfile(src, pending[-1][0])
+        report = docs / REPORT_NAME
+        pending.append((_temporary_sibling(report), report))
+        pending[-1][0].write_text(text, "utf-8")
+    except BaseException:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in pending:
+        os.replace(tmp, final)
+    return [final for _, final in pending]
+
+
+def build_and_publish(build=None, docs: Path | None = None) -> str:
+    """Run ``build(fig_dir)`` (default `build_markdown`) with fig_dir a fresh temporary <tmp>/FIG_NAME; publish
+    into ``docs`` (default DOCS) only if it returns."""
+    build = build_markdown if build is None else build
+    docs = DOCS if docs is None else docs
+    with tempfile.TemporaryDirectory(prefix="dermsim-validation-") as tmp:
+        staged = Path(tmp) / FIG_NAME
+        staged.mkdir()
+        text = build(staged)
+        publish(staged, text, docs)
+    return text
+
+
+def main() -> int:
+    print(build_and_publish())
     return 0
 
 
