@@ -1,6 +1,6 @@
 """Peer benchmarks for issue #6 (speed): dermsim, FiPy and skindiff on cases A and B.
 
-The two fixed problems of shared/reference/peer-benchmarks.md (internal units cm, h, ug):
+The two fixed problems of benchmarks/README.md, cases A and B (internal units cm, h, ug):
 
 * case A, one membrane: L = 15 µm, D = 1e-10 cm²/s, K = 1, infinite dose C0 = 1 mg/mL, perfect sink, 12 h
   (lag time L²/6D = 62.5 min). Accuracy: max relative error of the cumulative amount Q(t) against Crank's
@@ -26,13 +26,13 @@ meeting the target accuracy is found by bisection with the exact solver. Output 
 FiPy 4.0.3: implicit Euler on a mesh uniform within each layer (n cells per layer), unknown u = c/K,
 ``TransientTerm(coeff=K) == DiffusionTerm(coeff=(K D).harmonicFaceValue)``, u = C0 fixed at the top face and
 u = 0 at the bottom face, ``LinearLUSolver(tolerance=1e-12)`` (FiPy's default tolerance leaves errors of
-2e-3…2e-2: peer-benchmarks.md). Q is accumulated consistently with implicit Euler from the sink-face flux
+2e-3…2e-2 on case A: benchmarks/README.md). Q is accumulated consistently with implicit Euler from the sink-face flux
 2 K D u_N / Δx_N at the new time level; errors are taken at every step time. Time = median of 3 in-process
 solves (1 when a solve takes over 5 s), set-up included, ``import fipy`` not.
 
 skindiff 0.10.0 (R): when ``Rscript`` and the package are installed, benchmarks/skindiff_case_a.R and
 skindiff_case_b.R run the same cases through ``skin_simulate`` (and time its C++ core alone) at skindiff's
-integer resolutions; errors are computed here. Otherwise only the figures recorded in peer-benchmarks.md
+integer resolutions; errors are computed here. Otherwise only the figures recorded in benchmarks/README.md
 are printed, marked as recorded. Installation: benchmarks/README.md.
 
 Whole-process timings (subprocess, median of 5 after one warm-up): ``python -c "import dermsim"``,
@@ -68,9 +68,9 @@ from timing import median_time  # noqa: E402
 UM = 1e-4  # cm
 C0 = 1000.0  # ug/cm³ (1 mg/mL)
 TOL = 1e-4  # accuracy target of both cases
-RECORDED_FLUX_B = 0.2371  # ug/cm²/h, peer-benchmarks.md
+RECORDED_FLUX_B = 0.2371  # ug/cm²/h, case B of benchmarks/README.md
 MAX_CELLS = 480  # cells per layer at dermsim's largest resolution (16)
-RECORDED = "recorded (peer-benchmarks.md, Nov 2026)"
+RECORDED = "recorded (benchmarks/README.md, Nov 2026)"
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Case:
     sweep: tuple                  # dermsim cells per layer timed
     fipy_runs: tuple              # FiPy (cells per layer, implicit Euler steps)
     skindiff_resolutions: tuple   # skindiff integer resolutions (cells per µm in the slowest layer)
-    recorded_skindiff: tuple      # rows of peer-benchmarks.md: (resolution, cells, dt, max rel err, R ms, core ms)
+    recorded_skindiff: tuple      # rows recorded in benchmarks/README.md: (resolution, cells, dt, max rel err, R ms, core ms)
 
     @property
     def thickness(self) -> np.ndarray:  # cm
@@ -391,9 +391,9 @@ def run_case(case: Case, args, rscript: str | None) -> dict:
     recorded = ""
     if case.key == "b":
         diff = abs(acc.flux_ss / RECORDED_FLUX_B - 1)
-        recorded = f" (peer-benchmarks.md: {RECORDED_FLUX_B}; rel diff {diff:.1e} <= 1e-4: {diff <= 1e-4})"
+        recorded = f" (benchmarks/README.md case B: {RECORDED_FLUX_B}; rel diff {diff:.1e} <= 1e-4: {diff <= 1e-4})"
         if diff > 1e-4:
-            raise SystemExit("laminate flux differs from peer-benchmarks.md's 0.2371 by more than 1e-4")
+            raise SystemExit("laminate flux differs from the 0.2371 of case B (benchmarks/README.md) by more than 1e-4")
     print(f"steady laminate flux C0 kp = {acc.flux_ss:.6f} ug/cm^2/h{recorded}")
     print(f"lag time {acc.lag * 60:.2f} min; Q errors from t >= {2 * acc.lag:.3f} h against {acc.reference_name}")
     best = smallest_cells(case, acc, case.criterion)

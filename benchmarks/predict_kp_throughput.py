@@ -68,6 +68,13 @@ def dermsim_command() -> list[str]:
     return [sys.executable, "-c", "from dermsim.cli import main; main()"]
 
 
+def shown_command(cmd: list[str]) -> str:
+    """``cmd`` as a reader types it, without this machine's absolute paths."""
+    if len(cmd) == 1:
+        return Path(cmd[0]).name
+    return "python " + " ".join(cmd[1:-1] + [repr(cmd[-1])])
+
+
 def machine() -> str:
     import scipy
 
@@ -148,7 +155,7 @@ def main() -> None:
           + ("" if proc.returncode == 0 else f" (CLI failed, exit {proc.returncode}: {proc.stderr.strip()[-300:]})"))
     print(f"CLI fixed cost (same command on a 10-row CSV): {t_small * 1e3:.0f} ms"
           + ("" if proc_small.returncode == 0 else f" (exit {proc_small.returncode})"))
-    print(f"command: {' '.join(cmd)} predict-kp IN --out OUT")
+    print(f"command: {shown_command(cmd)} predict-kp IN --out OUT")
 
 
 if __name__ == "__main__":

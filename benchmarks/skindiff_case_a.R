@@ -1,6 +1,6 @@
 # Peer benchmark, case A (one membrane), run with skindiff (R; github onwhenrdy/skindiff, GPL-3).
 #
-# The problem is case A of shared/reference/peer-benchmarks.md: L = 15 um, D = 1e-10 cm^2/s, K = 1,
+# The problem is case A of benchmarks/README.md: L = 15 um, D = 1e-10 cm^2/s, K = 1,
 # infinite dose 1 mg/mL, perfect sink, 12 h. skindiff is called through its public R API
 # (vehicle / layer / perfect_sink / skin_params / skin_simulate / permeated); its C++ core is timed
 # alone through the package's internal entry point `.cpp_simulate`, which `skin_simulate` wraps.

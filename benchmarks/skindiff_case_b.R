@@ -1,6 +1,6 @@
 # Peer benchmark, case B (three-layer skin, 24 h), run with skindiff (R; github onwhenrdy/skindiff).
 #
-# The problem is case B of shared/reference/peer-benchmarks.md: stratum corneum 15 um
+# The problem is case B of benchmarks/README.md: stratum corneum 15 um
 # (D 1e-10 cm^2/s, K 1), viable epidermis 100 um (D 1e-6 cm^2/s, K 0.6), dermis 1000 um
 # (D 1e-6 cm^2/s, K 0.6); infinite dose 1 mg/mL, perfect sink, 24 h.
 #
