@@ -8,7 +8,9 @@ from dermsim.epidermis import kinetics as kin
 from dermsim.errors import InputError
 from dermsim.parameters import load
 
-# (preset, λ, r, Γ, ρ) from /work/shared/reference/epidermis-parameters.md, committed-progenitor table
+# (preset, λ, r, Γ, ρ), λ and Γ per week, as published: Clayton et al. 2007 Nature 446:185 (mouse tail; ρ = Γ/(λ+Γ));
+# Piedrafita et al. 2020 Nat Commun 11:1429: its maximum-likelihood fits (tail interscale, ear, back, paw with the
+# Lim 2013 data) and the original Doupé 2012 oesophagus values it lists
 REFERENCE_TABLE = [
     ("clayton2007-mouse-tail", 1.1, 0.08, 0.31, 0.22),
     ("piedrafita2020-mouse-tail-interscale", 1.2, 0.09, 2.23, 0.65),
