@@ -5,14 +5,15 @@ import math
 import pytest
 
 from dermsim.errors import InputError
-from dermsim.units import FAST_UNITS, INTERNAL_UNITS, _fast_unit, quantity, registry, to_internal
+from dermsim.units import FAST_UNITS, KERNEL_UNITS, _fast_unit, quantity, registry, to_internal
 
-BASE = {"[length]": ("cm", 0), "[time]": ("h", 1), "[mass]": ("ug", 2), "[substance]": ("mol", 3)}
+BASE = {"[length]": ("cm", 0), "[time]": ("h", 1), "[mass]": ("ug", 2), "[substance]": ("mol", 3),
+        "[temperature]": ("K", 4)}
 
 
 def _pint_factor_and_dims(expr: str):
     q = registry().Quantity(1.0, expr)
-    dims = [0, 0, 0, 0]
+    dims = [0, 0, 0, 0, 0]
     for name, power in q.dimensionality.items():
         dims[BASE[name][1]] = int(power)
     base = " * ".join(f"{BASE[n][0]}**{p}" for n, p in q.dimensionality.items()) or "dimensionless"
@@ -28,7 +29,7 @@ def test_every_table_unit_equals_pint(symbol):
 
 @pytest.mark.parametrize("expr", ["ug/cm^2/h", "/week", "1/h", "mg/mL", "cm^2/s", "mg mL^-1", "ug / cm**3",
                                   "g/cm^2", "mol/L", "cm/h", "N", "mN", "um", "1/day", "mg/cm^2 / h"]
-                         + list(INTERNAL_UNITS.values()))
+                         + sorted({u for system in KERNEL_UNITS.values() for u in system.values()}))
 def test_compound_expressions_equal_pint(expr):
     fast = _fast_unit(expr)
     assert fast is not None

@@ -20,22 +20,52 @@ from typing import Any
 
 from dermsim.errors import InputError
 
-#: Internal (kernel) unit for each physical kind.
-INTERNAL_UNITS = {
-    "length": "cm",
-    "time": "h",
-    "mass": "ug",
-    "concentration": "ug/cm^3",
-    "areal_mass": "ug/cm^2",
-    "diffusivity": "cm^2/h",
-    "rate": "1/h",
-    "velocity": "cm/h",
-    "flux": "ug/cm^2/h",
-    "molar_mass": "g/mol",
-    "volume_per_area": "cm",
-    "area": "cm^2",
-    "volume": "cm^3",
+#: The kernel units, declared here and nowhere else. ``"transport"`` is the system of the permeation solver and
+#: of every packaged parameter after `dermsim.parameters.load` (a parameter is converted, by its dimension, to
+#: the unit listed here; a dimension not listed gets the product of the base units cm, h, ug, mol, K).
+#: ``"epidermis"`` is the convention of the cell-kinetics and lattice models (length um, time day), which ask
+#: a parameter for it explicitly (``p.to("1/day")``); needle mechanics likewise asks for ``p.to("N")``.
+KERNEL_UNITS: dict[str, dict[str, str]] = {
+    "transport": {
+        # base units
+        "length": "cm",
+        "time": "h",
+        "mass": "ug",
+        "amount": "mol",
+        "temperature": "K",
+        # derived units
+        "area": "cm^2",
+        "volume": "cm^3",
+        "volume_per_area": "cm",
+        "per_length": "1/cm",
+        "per_area": "1/cm^2",
+        "concentration": "ug/cm^3",
+        "areal_mass": "ug/cm^2",
+        "diffusivity": "cm^2/h",
+        "rate": "1/h",
+        "velocity": "cm/h",
+        "flux": "ug/cm^2/h",
+        "molar_mass": "g/mol",
+        "per_molar_mass": "mol/g",
+        "volume_per_molar_mass": "cm^3*mol/g",
+        "molar_volume": "cm^3/mol",
+        "specific_volume": "cm^3/ug",
+    },
+    "epidermis": {
+        "length": "um",
+        "time": "day",
+        "area": "um^2",
+        "volume": "um^3",
+        "per_area": "1/um^2",
+        "rate": "1/day",
+        "velocity": "um/day",
+    },
 }
+
+#: Order of the dimension exponents used by the fast table: (length, time, mass, amount, temperature).
+DIMENSIONS = ("length", "time", "mass", "amount", "temperature")
+#: The base units of the transport kernel, in the order of `DIMENSIONS`.
+BASE_UNITS = tuple(KERNEL_UNITS["transport"][d] for d in DIMENSIONS)
 
 
 @lru_cache(maxsize=1)
@@ -49,34 +79,40 @@ def registry():
     return ureg
 
 
-#: symbol -> (factor to the kernel base units cm, h, ug, mol; exponents of (length, time, mass, amount)).
-#: Only exact definitions (SI prefixes and clock units); anything else goes through pint.
-FAST_UNITS: dict[str, tuple[float, tuple[int, int, int, int]]] = {}
+#: symbol -> (factor to the kernel base units cm, h, ug, mol, K; exponents of (length, time, mass, amount,
+#: temperature)). Only exact definitions (SI prefixes, clock units, the julian year of pint = 365.25 day, the
+#: angstrom = 1e-10 m); anything else goes through pint.
+FAST_UNITS: dict[str, tuple[float, tuple[int, int, int, int, int]]] = {}
 for _names, _factor, _dims in (
-        (("m", "meter", "metre"), 100.0, (1, 0, 0, 0)),
-        (("cm",), 1.0, (1, 0, 0, 0)),
-        (("mm",), 0.1, (1, 0, 0, 0)),
-        (("um", "µm", "μm", "micrometer", "micron"), 1e-4, (1, 0, 0, 0)),
-        (("nm",), 1e-7, (1, 0, 0, 0)),
-        (("s", "sec", "second", "seconds"), 1 / 3600, (0, 1, 0, 0)),
-        (("min", "minute", "minutes"), 1 / 60, (0, 1, 0, 0)),
-        (("h", "hr", "hour", "hours"), 1.0, (0, 1, 0, 0)),
-        (("d", "day", "days"), 24.0, (0, 1, 0, 0)),
-        (("week", "weeks"), 168.0, (0, 1, 0, 0)),
-        (("kg",), 1e9, (0, 0, 1, 0)),
-        (("g", "gram"), 1e6, (0, 0, 1, 0)),
-        (("mg",), 1e3, (0, 0, 1, 0)),
-        (("ug", "µg", "μg"), 1.0, (0, 0, 1, 0)),
-        (("ng",), 1e-3, (0, 0, 1, 0)),
-        (("L", "l", "liter", "litre"), 1e3, (3, 0, 0, 0)),
-        (("mL", "ml"), 1.0, (3, 0, 0, 0)),
-        (("uL", "µL", "μL", "ul"), 1e-3, (3, 0, 0, 0)),
-        (("mol",), 1.0, (0, 0, 0, 1)),
-        (("mmol",), 1e-3, (0, 0, 0, 1)),
-        (("umol", "µmol"), 1e-6, (0, 0, 0, 1)),
-        (("Hz",), 3600.0, (0, -1, 0, 0)),
-        (("N", "newton"), 1e9 * 100.0 * 3600.0 ** 2, (1, -2, 1, 0)),
-        (("mN",), 1e6 * 100.0 * 3600.0 ** 2, (1, -2, 1, 0))):
+        (("m", "meter", "metre"), 100.0, (1, 0, 0, 0, 0)),
+        (("cm",), 1.0, (1, 0, 0, 0, 0)),
+        (("mm",), 0.1, (1, 0, 0, 0, 0)),
+        (("um", "µm", "μm", "micrometer", "micron"), 1e-4, (1, 0, 0, 0, 0)),
+        (("nm",), 1e-7, (1, 0, 0, 0, 0)),
+        (("angstrom",), 1e-8, (1, 0, 0, 0, 0)),
+        (("s", "sec", "second", "seconds"), 1 / 3600, (0, 1, 0, 0, 0)),
+        (("min", "minute", "minutes"), 1 / 60, (0, 1, 0, 0, 0)),
+        (("h", "hr", "hour", "hours"), 1.0, (0, 1, 0, 0, 0)),
+        (("d", "day", "days"), 24.0, (0, 1, 0, 0, 0)),
+        (("week", "weeks"), 168.0, (0, 1, 0, 0, 0)),
+        (("year", "years"), 365.25 * 24.0, (0, 1, 0, 0, 0)),
+        (("kg",), 1e9, (0, 0, 1, 0, 0)),
+        (("g", "gram"), 1e6, (0, 0, 1, 0, 0)),
+        (("mg",), 1e3, (0, 0, 1, 0, 0)),
+        (("ug", "µg", "μg"), 1.0, (0, 0, 1, 0, 0)),
+        (("ng",), 1e-3, (0, 0, 1, 0, 0)),
+        (("L", "l", "liter", "litre"), 1e3, (3, 0, 0, 0, 0)),
+        (("mL", "ml"), 1.0, (3, 0, 0, 0, 0)),
+        (("uL", "µL", "μL", "ul"), 1e-3, (3, 0, 0, 0, 0)),
+        (("mol",), 1.0, (0, 0, 0, 1, 0)),
+        (("mmol",), 1e-3, (0, 0, 0, 1, 0)),
+        (("umol", "µmol"), 1e-6, (0, 0, 0, 1, 0)),
+        (("K", "kelvin"), 1.0, (0, 0, 0, 0, 1)),
+        (("Hz",), 3600.0, (0, -1, 0, 0, 0)),
+        (("N", "newton"), 1e9 * 100.0 * 3600.0 ** 2, (1, -2, 1, 0, 0)),
+        (("mN",), 1e6 * 100.0 * 3600.0 ** 2, (1, -2, 1, 0, 0)),
+        (("Pa", "pascal"), 1e9 / 100.0 * 3600.0 ** 2, (-1, -2, 1, 0, 0)),
+        (("kPa",), 1e12 / 100.0 * 3600.0 ** 2, (-1, -2, 1, 0, 0))):
     for _n in _names:
         FAST_UNITS[_n] = (_factor, _dims)
 
@@ -95,7 +131,7 @@ def _fast_unit(text: str) -> tuple[float, tuple[int, ...]] | None:
     text = text.strip()
     if text.startswith("1/") or text.startswith("1 /"):
         text = text[1:].lstrip()
-    factor, dims = 1.0, (0, 0, 0, 0)
+    factor, dims = 1.0, (0, 0, 0, 0, 0)
     if not text:
         return factor, dims
     parts = _SEPARATOR.split(text)
@@ -186,3 +222,96 @@ def to_positive(value: Any, field: str, expected_unit: str, *, allow_zero: bool 
         bound = "≥ 0" if allow_zero else "> 0"
         raise InputError(field, value, f"a quantity {bound} in units compatible with {expected_unit}")
     return x
+
+
+# --------------------------------------------------------------------------------------------
+# unit expressions by dimension (used by dermsim.parameters)
+
+_PINT_DIMENSIONS = {"[length]": 0, "[time]": 1, "[mass]": 2, "[substance]": 3, "[temperature]": 4}
+
+
+@lru_cache(maxsize=512)
+def unit_factor(unit: str) -> tuple[float, tuple]:
+    """(factor to the transport base units cm, h, ug, mol, K; exponents of `DIMENSIONS`) of a unit expression.
+
+    ``""`` (and ``"1"``) is dimensionless. Plain expressions of `FAST_UNITS` are resolved without pint; anything
+    else is parsed by pint. Raises `InputError` (field ``"unit"``) for an expression pint cannot parse, a
+    dimension outside length/time/mass/amount/temperature, or an offset unit (degC).
+    """
+    text = unit.strip()
+    if text in ("", "1"):
+        return 1.0, (0, 0, 0, 0, 0)
+    fast = _fast_unit(text)
+    if fast is not None:
+        return fast
+    ureg = registry()
+    import pint
+
+    try:
+        q = ureg.Quantity(1.0, text)
+    except (pint.errors.PintError, TypeError, ValueError, AttributeError, AssertionError, SyntaxError) as exc:
+        raise InputError("unit", unit, "a unit expression such as 'cm^2/s'", problem=f"cannot parse {unit!r}") \
+            from exc
+    dims = [0, 0, 0, 0, 0]
+    for name, power in q.dimensionality.items():
+        if name not in _PINT_DIMENSIONS:
+            raise InputError("unit", unit, "units of length, time, mass, amount and temperature",
+                             problem=f"{unit!r} has dimension {name}")
+        dims[_PINT_DIMENSIONS[name]] = int(power) if float(power).is_integer() else power
+    base = " * ".join(f"{BASE_UNITS[_PINT_DIMENSIONS[n]]} ** {p}" for n, p in q.dimensionality.items())
+    if float(ureg.Quantity(0.0, text).to(base or "dimensionless").magnitude) != 0.0:
+        raise InputError("unit", unit, "a multiplicative unit (K, not degC)", problem=f"{unit!r} has an offset")
+    return float(q.to(base or "dimensionless").magnitude), tuple(dims)
+
+
+def _compose(dims: tuple) -> str:
+    """The product of the base units with exponents ``dims``, e.g. (1, -2, 1, 0, 0) -> "cm*ug/h^2"."""
+    def term(symbol, power):
+        power = abs(power)
+        return symbol if power == 1 else f"{symbol}^{power}" if float(power).is_integer() else f"{symbol}^({power})"
+
+    num = "*".join(term(u, p) for u, p in zip(BASE_UNITS, dims) if p > 0)
+    den = "/".join(term(u, p) for u, p in zip(BASE_UNITS, dims) if p < 0)
+    if not den:
+        return num
+    return f"{num or '1'}/{den}"
+
+
+@lru_cache(maxsize=16)
+def _kernel_by_dims(system: str) -> dict[tuple, str]:
+    out: dict[tuple, str] = {}
+    for kind, unit in KERNEL_UNITS[system].items():
+        dims = unit_factor(unit)[1]
+        if out.setdefault(dims, unit) != unit:
+            raise AssertionError(f"KERNEL_UNITS[{system!r}]: {kind} = {unit!r} and {out[dims]!r} share a dimension")
+    return out
+
+
+def kernel_unit(unit: str, system: str = "transport") -> tuple[str, float]:
+    """(kernel unit of the dimension of ``unit`` in ``system``, factor from ``unit`` to it).
+
+    The kernel unit is the one `KERNEL_UNITS[system]` lists for that dimension; a dimension it does not list
+    gets the product of the base units (transport: cm, h, ug, mol, K; dimensionless: ``""``).
+    """
+    factor, dims = unit_factor(unit)
+    if not any(dims):
+        return "", factor
+    target = _kernel_by_dims(system).get(dims)
+    if target is None:
+        if system != "transport":
+            raise InputError("unit", unit, f"a dimension listed in KERNEL_UNITS[{system!r}]")
+        target = _compose(dims)
+        return target, factor
+    return target, factor / unit_factor(target)[0]
+
+
+def convert(value: float, from_unit: str, to_unit: str, field: str = "value") -> float:
+    """``value`` in ``from_unit`` expressed in ``to_unit``; `InputError` if the dimensions differ."""
+    f_from, d_from = unit_factor(from_unit)
+    f_to, d_to = unit_factor(to_unit)
+    if d_from != d_to:
+        raise InputError(field, f"{value} {from_unit}".strip(), f"units compatible with {to_unit or 'dimensionless'}",
+                         problem=f"{from_unit or 'dimensionless'} cannot be converted to {to_unit or 'dimensionless'}")
+    if f_from == f_to:
+        return value
+    return value * (f_from / f_to)

@@ -2,6 +2,7 @@
 
 import json
 import math
+from collections.abc import Mapping
 
 import pytest
 
@@ -14,9 +15,9 @@ TAGS = ("[V]", "[BK]", "[D]", "[derived]", "thin", "CALIBRATION", "definition", 
 
 def _entries(table, prefix=""):
     for key, val in table.items():
-        if isinstance(val, dict) and "value" in val:
+        if isinstance(val, Mapping) and "value" in val:
             yield f"{prefix}{key}", val
-        elif isinstance(val, dict):
+        elif isinstance(val, Mapping):
             yield from _entries(val, f"{prefix}{key}.")
 
 
