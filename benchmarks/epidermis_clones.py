@@ -1,10 +1,11 @@
-"""Speed of the exact clone simulation (dermsim.epidermis.clones): 10^5 committed-progenitor clones × 52 weeks.
+"""Speed of the exact clone simulation (dermsim.epidermis.clones; kernels in clone_kernels): 10^5 committed-progenitor
+clones × 52 weeks.
 
 Target (brief E1): < 10 s for 10^5 clones × 52 weeks. Timed, median of 5 runs after one warm-up, each with a fixed
 seed (so every run does the same work):
 
-(a) `clones.simulate_counts` alone (the stochastic kernel), Clayton 2007 preset (μ = 0.31/week), 53 weekly outputs,
-    and (a') the event-by-event reference kernel `clones.simulate_counts_direct` on the same case;
+(a) `clone_kernels.simulate_counts` alone (the stochastic kernel), Clayton 2007 preset (μ = 0.31/week), 53 weekly
+    outputs, and (a') the event-by-event reference kernel `clone_kernels.simulate_counts_direct` on the same case;
 (b) `clones.simulate_clones` (kernel + statistics + Dataset), same case;
 (c) the brief's CLI example rates (λ = 1.1, r = 0.08, Γ = 0.31, no shedding) through `simulate_clones`;
 (d) the human-interfollicular and the Mascré 2012 stem-progenitor presets through `simulate_clones`.
@@ -25,6 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import median_time  # noqa: E402
 
+from dermsim.epidermis import clone_kernels as ck  # noqa: E402
 from dermsim.epidermis import clones as cl  # noqa: E402
 from dermsim.epidermis.kinetics import fate_rates, load_preset  # noqa: E402
 
@@ -38,8 +40,8 @@ def main() -> int:
           f"{N_CLONES:,} clones × {WEEKS:g} weeks, weekly outputs, median of {REPEATS}")
     times = cl.output_times(WEEKS)
     clayton = load_preset("clayton2007-mouse-tail")
-    for label, kernel in (("(a) kernel simulate_counts", cl.simulate_counts),
-                          ("(a') reference kernel simulate_counts_direct", cl.simulate_counts_direct)):
+    for label, kernel in (("(a) kernel simulate_counts", ck.simulate_counts),
+                          ("(a') reference kernel simulate_counts_direct", ck.simulate_counts_direct)):
         t = median_time(lambda: kernel(clayton, N_CLONES, times, np.random.default_rng(1)), REPEATS)
         print(f"{label}, clayton2007-mouse-tail: {t:.2f} s ({N_CLONES * WEEKS / t / 1e6:.2f} M clone-weeks/s)")
     cases = [("(b) simulate_clones, clayton2007-mouse-tail", clayton),

@@ -1,4 +1,4 @@
-"""Speed of the spatial epidermis (dermsim.epidermis.lattice.run_lattice): basal cells × days per second.
+"""Speed of the spatial epidermis (dermsim.epidermis.lattice_run.run_lattice): basal cells × days per second.
 
 Cases (human-interfollicular preset, time step 1 h, daily output, no snapshots; seeds 1, 2, 3):
 
@@ -22,8 +22,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import median_time  # noqa: E402
 
-from dermsim.epidermis import lattice  # noqa: E402
 from dermsim.epidermis.kinetics import load_preset  # noqa: E402
+from dermsim.epidermis.lattice_kernel import _numba_turnover  # noqa: E402
+from dermsim.epidermis.lattice_parameters import tissue_parameters  # noqa: E402
+from dermsim.epidermis.lattice_run import run_lattice  # noqa: E402
 from dermsim.epidermis.perturb import build_protocol  # noqa: E402
 
 YEAR = 365.0
@@ -31,13 +33,13 @@ YEAR = 365.0
 
 def case(shape, *, kernel="auto", sessions=False, seeds=iter(range(1, 1000))):
     rates = load_preset("human-interfollicular")
-    params = lattice.tissue_parameters(rates, shape, 1 / 24, stem_fraction=0.1 if sessions else None)
+    params = tissue_parameters(rates, shape, 1 / 24, stem_fraction=0.1 if sessions else None)
     proto = build_protocol([{"kind": "microneedle", "time": 10.0, "density": 200.0, "diameter": 200.0,
                              "sessions": 12, "interval": 30.0}]) if sessions else None
 
     def run():
-        lattice.run_lattice(params, YEAR, 1.0, seed=next(seeds), kernel=kernel, events=proto.events if proto else (),
-                            modulation=proto.proliferation_factor if proto else None)
+        run_lattice(params, YEAR, 1.0, seed=next(seeds), kernel=kernel, events=proto.events if proto else (),
+                    modulation=proto.proliferation_factor if proto else None)
 
     return params, run
 
@@ -46,10 +48,10 @@ def main() -> int:
     quick = "--quick" in sys.argv
     repeats = 1 if quick else 3
     print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"numba {'yes' if lattice._numba_turnover() is not None else 'no'}, {platform.machine()}; "
+          f"numba {'yes' if _numba_turnover() is not None else 'no'}, {platform.machine()}; "
           f"median of {repeats} run(s), warm-up 0 (numba compiled beforehand)")
-    lattice.run_lattice(lattice.tissue_parameters(load_preset("human-interfollicular"), (16, 16), 1 / 24), 2.0, 1.0,
-                        seed=0)  # compile / load the kernel
+    run_lattice(tissue_parameters(load_preset("human-interfollicular"), (16, 16), 1 / 24), 2.0, 1.0,
+                seed=0)  # compile / load the kernel
     rows = []
     for label, shape, kw in (("(a) 1000 x 1000, homeostasis", (1000, 1000), {}),
                              ("(b) 1000 x 1000, 12 microneedle sessions", (1000, 1000), {"sessions": True}),

@@ -25,6 +25,7 @@ import numpy as np
 
 from dermsim.epidermis import clone_plots
 from dermsim.epidermis import clones as cl
+from dermsim.epidermis.clone_statistics import compare_with_exact
 from dermsim.epidermis.kinetics import load_preset
 from dermsim.parameters import load
 
@@ -43,7 +44,7 @@ def _row(quantity, exact, sim, se, passed=None, z=None):
 
 def exact_law_rows(ds, rates) -> list[str]:
     rows = [_row(f"{r['quantity']} ({r['law']}), t = {r['time_week']:g} wk", r["exact"], r["simulated"], r["se"])
-            for r in cl.compare_with_exact(ds, rates)]
+            for r in compare_with_exact(ds, rates)]
     t = ds.time.values
     for i in range(t.size):
         a = rates.symmetric_fraction * rates.division_rate * t[i]

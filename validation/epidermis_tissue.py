@@ -20,10 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from dermsim.epidermis.kinetics import load_preset  # noqa: E402
-from dermsim.epidermis.lattice import run_lattice, tissue_parameters  # noqa: E402
+from dermsim.epidermis.lattice_parameters import tissue_parameters  # noqa: E402
+from dermsim.epidermis.lattice_run import run_lattice  # noqa: E402
 from dermsim.epidermis.perturb import build_protocol  # noqa: E402
-from dermsim.epidermis.tissue_scenario import (circadian_phases, label_front, layer_thickness,  # noqa: E402
-                                               simulate_tissue, stratum_corneum_layers)
+from dermsim.epidermis.tissue_simulation import (circadian_phases, label_front, layer_thickness,  # noqa: E402
+                                                 simulate_tissue, stratum_corneum_layers)
 
 HUMAN = load_preset("human-interfollicular")
 BACK = load_preset("piedrafita2020-mouse-back")

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dermsim.cli import app
-from dermsim.epidermis.tissue_scenario import simulate_tissue, tissue_scenario_from_dict
+from dermsim.epidermis.tissue_simulation import simulate_tissue
+from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
 from dermsim.errors import InputError
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "epidermis").glob("*.toml"))
@@ -140,6 +141,32 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, old, new, field):
     assert res.exit_code == 2, res.output
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {field}"), res.output
+    assert not out.exists()
+
+
+def test_empty_scenario_file_runs_with_the_defaults(tmp_path):
+    """Every field has a default, the lattice size too (its validator also runs on the default): an empty file is
+    the human homeostasis run, 256 x 256 sites for 60 d."""
+    scenario = tmp_path / "empty.toml"
+    scenario.write_text("")
+    out = tmp_path / "out"
+    res = run_cli(scenario, "--out", out, "--no-plots")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["lattice"]["shape"] == [256, 256] and summary["lattice"]["duration_day"] == pytest.approx(60)
+    assert summary["invariants"]["basal_cells_end"] == 256 * 256
+    assert tissue_scenario_from_dict({}).tissue.lattice_size == (256, 256)
+
+
+@pytest.mark.parametrize("text", ["[tissue]\nlattice_size = 4\n", "[tissue]\nlattice_size = [64]\n"])
+def test_bad_lattice_size_alone_is_one_line_exit_2(tmp_path, text):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text)
+    out = tmp_path / "out"
+    res = run_cli(scenario, "--out", out)
+    assert res.exit_code == 2, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: tissue.lattice_size"), res.output
     assert not out.exists()
 
 

@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from dermsim.epidermis import clone_dataset as cd
+from dermsim.epidermis import clone_kernels as ck
+from dermsim.epidermis import clone_statistics as cs
 from dermsim.epidermis import clones as cl
 from dermsim.epidermis.kinetics import fate_rates, load_preset
 from dermsim.errors import InputError
@@ -31,11 +34,11 @@ def clayton_20k():
 
 def test_exact_laws_fast(clayton_20k):
     """Survival 1/(1+rλt), mean progenitors of survivors 1+rλt, E[A] = 1, E[B], E[C] (2·10⁴ clones)."""
-    rows = cl.compare_with_exact(clayton_20k, CLAYTON)
+    rows = cs.compare_with_exact(clayton_20k, CLAYTON)
     assert len(rows) == 5 * 4
     assert _max_abs_z(rows) < Z_MAX, [r for r in rows if abs(r["z"]) >= Z_MAX]
     # the same comparison against a wrong r fails clearly
-    wrong = cl.compare_with_exact(clayton_20k, CLAYTON.replace(symmetric_fraction=0.1))
+    wrong = cs.compare_with_exact(clayton_20k, CLAYTON.replace(symmetric_fraction=0.1))
     assert _max_abs_z(wrong) > 3 * Z_MAX
 
 
@@ -43,7 +46,7 @@ def test_exact_laws_fast(clayton_20k):
 def test_exact_laws_1e5_clones_52_weeks():
     """The brief's validation size: 10⁵ clones to 52 weeks, several times."""
     ds = cl.simulate_clones(CLAYTON, 100_000, times=[2, 8, 26, 52], seed=12)
-    rows = cl.compare_with_exact(ds, CLAYTON)
+    rows = cs.compare_with_exact(ds, CLAYTON)
     assert _max_abs_z(rows) < Z_MAX, [r for r in rows if abs(r["z"]) >= Z_MAX]
     # reference: basal survival exceeds progenitor survival at 52 weeks (0.207 vs 0.179)
     assert ds.basal_survival.values[-1] == pytest.approx(0.207, abs=0.004)
@@ -143,7 +146,7 @@ def test_poisson_production_checks_event_timing():
     Thresholds: mean within 3 SE; dispersion index var/mean within 3 SE (√(2/n)) of 1."""
     rates = fate_rates("committed-progenitor", division_rate=1.7, symmetric_fraction=0.0, stratification_rate=0.0)
     run = cl.run_clones(rates, 20_000, [0.0, 0.5, 2.0, 5.0], seed=16)
-    a, b, c = run.counts[cl.PROG], run.counts[cl.BASAL_B], run.counts[cl.SUPRA]
+    a, b, c = run.counts[ck.PROG], run.counts[ck.BASAL_B], run.counts[ck.SUPRA]
     assert np.all(a == 1) and np.all(c == 0) and np.all(b[:, 0] == 0)
     for j, t in enumerate(run.times[1:], start=1):
         lam_t = 1.7 * t
@@ -151,7 +154,7 @@ def test_poisson_production_checks_event_timing():
         assert abs(mean - lam_t) < Z_MAX * np.sqrt(lam_t / b.shape[0])
         assert abs(var / mean - 1) < Z_MAX * np.sqrt(2 / b.shape[0])
     slow = cl.run_clones(rates, 20_000, [2.0], seed=16)     # a 10 % slower clock is detected
-    assert abs(slow.counts[cl.BASAL_B][:, 0].mean() - 1.1 * 1.7 * 2.0) > 5 * Z_MAX * np.sqrt(3.4 / 20_000)
+    assert abs(slow.counts[ck.BASAL_B][:, 0].mean() - 1.1 * 1.7 * 2.0) > 5 * Z_MAX * np.sqrt(3.4 / 20_000)
 
 
 def test_exact_suprabasal_formula_limits():
@@ -163,7 +166,7 @@ def test_exact_suprabasal_formula_limits():
     for mu, gam in ((0.31, 0.31), (0.0, 0.31), (5.0, 0.2), (0.2, 5.0), (1.0, 0.0)):
         rates = fate_rates("committed-progenitor", division_rate=1.1, symmetric_fraction=0.1,
                            stratification_rate=gam, shedding_rate=mu)
-        got = cl.exact_committed_progenitor(rates, t)["mean_suprabasal_cells"]
+        got = cs.exact_committed_progenitor(rates, t)["mean_suprabasal_cells"]
         want = [quad(lambda s: 1.1 * (1 - np.exp(-gam * s)) * np.exp(-mu * (x - s)), 0, x)[0] for x in t]
         np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-12)
 
@@ -173,7 +176,7 @@ def test_no_shedding_and_mu_equal_gamma_in_simulation():
                        stratification_rate=0.5, shedding_rate=0.5)
     for r in (rates, rates.replace(shedding_rate=0.0)):
         ds = cl.simulate_clones(r, 10_000, times=[3, 10], seed=17)
-        assert _max_abs_z(cl.compare_with_exact(ds, r)) < Z_MAX
+        assert _max_abs_z(cs.compare_with_exact(ds, r)) < Z_MAX
 
 
 def test_stem_progenitor_model_exact_means():
@@ -200,7 +203,7 @@ def test_stem_progenitor_without_stem_divisions_is_committed_progenitor():
                     stem_division_rate=0.0, stem_symmetric_fraction=0.0)
     ds = cl.simulate_clones(sp, 20_000, times=[4, 26], initial="progenitor", seed=20)
     cp = CLAYTON.replace(shedding_rate=0.0)
-    exact = cl.exact_committed_progenitor(cp, ds.time.values)
+    exact = cs.exact_committed_progenitor(cp, ds.time.values)
     for name in ("progenitor_survival", "mean_progenitors_surviving", "mean_post_mitotic_basal_cells"):
         z = (ds[name].values - exact[name]) / ds[f"{name}_se"].values
         assert np.all(np.abs(z) < Z_MAX), (name, z)
@@ -209,9 +212,9 @@ def test_stem_progenitor_without_stem_divisions_is_committed_progenitor():
 def test_auto_initial_uses_the_steady_state_stem_fraction():
     rates = load_preset("mascre2012-stem-progenitor")
     run = cl.run_clones(rates, 20_000, [0.0], seed=21)
-    stem = run.counts[cl.STEM][:, 0].mean()
+    stem = run.counts[ck.STEM][:, 0].mean()
     assert abs(stem - rates.stem_fraction) < Z_MAX * np.sqrt(rates.stem_fraction * (1 - rates.stem_fraction) / 20_000)
-    assert np.all(run.counts[cl.STEM][:, 0] + run.counts[cl.PROG][:, 0] == 1)
+    assert np.all(run.counts[ck.STEM][:, 0] + run.counts[ck.PROG][:, 0] == 1)
 
 
 def test_same_seed_same_dataset_different_seed_different():
@@ -257,7 +260,7 @@ def test_dataset_conventions_and_save(tmp_path):
     provenance = json.loads(ds.attrs["provenance"])
     assert provenance["fate_rates"]["stem_division_rate"]["source"].startswith("Mascre")
     assert ds.attrs["dermsim_version"]
-    written = cl.save(ds, load_preset("mascre2012-stem-progenitor"), tmp_path, plots=False)
+    written = cd.save(ds, load_preset("mascre2012-stem-progenitor"), tmp_path, plots=False)
     assert {p.name for p in written} == {"clones.nc", "summary.json"}
     import xarray as xr
 
@@ -304,12 +307,12 @@ def test_fast_kernel_agrees_with_the_direct_reference(name, initial):
     comparisons), and a two-sample chi-square of the basal size distribution at the last time, p > 0.001."""
     rates = load_preset(name)
     times = np.array([1.0, 6.0, 15.0])
-    fast = cl.simulate_counts(rates, 15_000, times, np.random.default_rng(31), initial=initial)
-    ref = cl.simulate_counts_direct(rates, 15_000, times, np.random.default_rng(32), initial=initial)
+    fast = ck.simulate_counts(rates, 15_000, times, np.random.default_rng(31), initial=initial)
+    ref = ck.simulate_counts_direct(rates, 15_000, times, np.random.default_rng(32), initial=initial)
 
     def summary(c):
-        basal = c[cl.STEM] + c[cl.PROG] + c[cl.BASAL_B]
-        return [c[i].astype(float) for i in range(4)] + [(c[cl.STEM] + c[cl.PROG] > 0) * 1.0, (basal > 0) * 1.0]
+        basal = c[ck.STEM] + c[ck.PROG] + c[ck.BASAL_B]
+        return [c[i].astype(float) for i in range(4)] + [(c[ck.STEM] + c[ck.PROG] > 0) * 1.0, (basal > 0) * 1.0]
 
     for a, b in zip(summary(fast), summary(ref)):
         se = np.sqrt(a.var(axis=0, ddof=1) / a.shape[0] + b.var(axis=0, ddof=1) / b.shape[0])
@@ -317,7 +320,7 @@ def test_fast_kernel_agrees_with_the_direct_reference(name, initial):
         z = np.divide(diff, se, out=np.zeros_like(diff), where=se > 0)
         assert np.all(np.abs(z) < 3.5), z
         assert np.all(diff[se == 0] == 0)
-    sizes = [c[cl.STEM][:, -1] + c[cl.PROG][:, -1] + c[cl.BASAL_B][:, -1] for c in (fast, ref)]
+    sizes = [c[ck.STEM][:, -1] + c[ck.PROG][:, -1] + c[ck.BASAL_B][:, -1] for c in (fast, ref)]
     top = 12
     table = np.array([np.bincount(np.minimum(s[s > 0], top), minlength=top + 1)[1:] for s in sizes])
     _, p, _, _ = stats.chi2_contingency(table)
@@ -328,11 +331,11 @@ def test_output_index_matches_searchsorted(rng):
     for times in (cl.output_times(52), np.array([0.0]), np.array([0.0, 0.0, 1.0, 1.0, 1.0 + 1e-9, 5.0]),
                   np.sort(rng.random(40) * 7), np.array([2.0, 3.0])):
         q = np.concatenate([rng.random(5_000) * times[-1] * 1.2, times, [np.inf, 0.0]])
-        np.testing.assert_array_equal(cl._OutputIndex(times)(q), np.searchsorted(times, q))
+        np.testing.assert_array_equal(ck._OutputIndex(times)(q), np.searchsorted(times, q))
 
 
 def test_without_divisions_the_founders_stay():
     rates = fate_rates("committed-progenitor", division_rate=0.0, symmetric_fraction=0.1, stratification_rate=1.0)
-    for kernel in (cl.simulate_counts, cl.simulate_counts_direct):
+    for kernel in (ck.simulate_counts, ck.simulate_counts_direct):
         c = kernel(rates, 50, np.array([0.0, 3.0]), np.random.default_rng(0))
-        assert np.all(c[cl.PROG] == 1) and np.all(c[[cl.STEM, cl.BASAL_B, cl.SUPRA]] == 0)
+        assert np.all(c[ck.PROG] == 1) and np.all(c[[ck.STEM, ck.BASAL_B, ck.SUPRA]] == 0)

@@ -6,10 +6,13 @@ import math
 import numpy as np
 import pytest
 
-from dermsim.epidermis import lattice as lt
+from dermsim.epidermis import lattice_kernel as lt
 from dermsim.epidermis.kinetics import load_preset
-from dermsim.epidermis.lattice import (BARE, DEAD, PROGENITOR, STEM, VACANT, TissueLattice, bernoulli_sites,
-                                       neighbours, pick_weighted, run_lattice, tissue_parameters)
+from dermsim.epidermis.lattice import TissueLattice
+from dermsim.epidermis.lattice_kernel import (BARE, DEAD, PROGENITOR, STEM, VACANT, bernoulli_sites, neighbours,
+                                              pick_weighted)
+from dermsim.epidermis.lattice_parameters import tissue_parameters
+from dermsim.epidermis.lattice_run import run_lattice
 
 HUMAN = load_preset("human-interfollicular")
 BACK = load_preset("piedrafita2020-mouse-back")
@@ -143,7 +146,7 @@ def test_clone_survival_follows_two_dimensional_voter_scaling():
 
 def test_pulse_chase_transit_matches_the_human_calibration():
     """Labelled cohort: SC transit 14 ± 3 d (trunk) and basal-to-shed mean within 36–60 d (shared reference)."""
-    from dermsim.epidermis.tissue_scenario import label_front
+    from dermsim.epidermis.tissue_simulation import label_front
 
     p = tissue_parameters(HUMAN, (48, 48), 0.25)
     run = run_lattice(p, 170, 1, seed=2, label_time=0.0)

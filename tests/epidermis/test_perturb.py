@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from dermsim.epidermis.kinetics import load_preset
-from dermsim.epidermis.lattice import PROGENITOR, STEM, TissueLattice, run_lattice, tissue_parameters
+from dermsim.epidermis.lattice import TissueLattice
+from dermsim.epidermis.lattice_kernel import PROGENITOR, STEM
+from dermsim.epidermis.lattice_parameters import tissue_parameters
+from dermsim.epidermis.lattice_run import run_lattice
 from dermsim.epidermis.perturb import (CircadianRhythm, MicroneedleSession, PlateauResponse, build_protocol, defaults,
                                        disc_sites, peaked_response)
 from dermsim.errors import InputError
@@ -117,7 +120,7 @@ def test_basal_loss_spares_stem_cells_when_asked(rng):
 def test_simulated_division_rhythm_has_the_parameter_phase():
     """Cosinor fit of simulated divisions over clock hours: M peak at the parameter (23:30) within 0.75 h and the
     fitted amplitude within 0.05 of 0.2 (standard error ≈ sqrt(2/N) ≈ 0.006 for N ≈ 60,000 divisions)."""
-    from dermsim.epidermis.tissue_scenario import circadian_phases
+    from dermsim.epidermis.tissue_simulation import circadian_phases
 
     p = tissue_parameters(HUMAN, (128, 128), 1 / 24)
     proto = build_protocol([{"kind": "circadian"}], start_clock=8.0)
@@ -163,12 +166,12 @@ def test_unknown_kind_and_second_rhythm_are_rejected():
 
 def test_microneedle_wounds_can_come_from_a_device_plan():
     from dermsim.anatomy import skin_for_site
-    from dermsim.epidermis.tissue_scenario import MicroneedleSpec
+    from dermsim.epidermis.tissue_spec import MicroneedleSessionSpec
     from dermsim.microneedles.plan import plan_treatment
 
-    spec = MicroneedleSpec(kind="microneedle", time=1.0, device="roller-192-1.0mm", passes=4, site="face")
+    spec = MicroneedleSessionSpec(kind="microneedle", time=1.0, device="roller-192-1.0mm", passes=4, site="face")
     plan = plan_treatment("roller-192-1.0mm", skin_for_site("face"), passes=4, treated_area_cm2=1.0)
     assert spec.density == pytest.approx(plan.channel_density, rel=1e-12)
     assert 0 < spec.diameter < plan.insertion.surface_diameter * 1e4      # narrower at the basal layer (cone)
     with pytest.raises(ValueError, match="do not reach the basal layer"):
-        MicroneedleSpec(kind="microneedle", time=1.0, device="roller-192-0.2mm", site="forearm")
+        MicroneedleSessionSpec(kind="microneedle", time=1.0, device="roller-192-0.2mm", site="forearm")

@@ -17,8 +17,8 @@ _LAZY = {
     "list_presets": "dermsim.epidermis.kinetics",
     "fate_rates": "dermsim.epidermis.kinetics",
     "simulate_clones": "dermsim.epidermis.clones",
-    "load_tissue_scenario": "dermsim.epidermis.tissue_scenario",
-    "simulate_tissue": "dermsim.epidermis.tissue_scenario",
+    "load_tissue_scenario": "dermsim.epidermis.tissue_spec",
+    "simulate_tissue": "dermsim.epidermis.tissue_simulation",
 }
 
 

@@ -54,6 +54,8 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
     """Simulate labelled basal clones (exact stochastic cell-fate model): clones.nc, summary.json, plots."""
     with user_errors():
         from dermsim.epidermis import clones as cl
+        from dermsim.epidermis.clone_dataset import save
+        from dermsim.epidermis.clone_statistics import key_figures
         from dermsim.epidermis.kinetics import resolve_rates
         from dermsim.errors import InputError
         from dermsim.units import to_positive
@@ -81,8 +83,8 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
                                     seed=None if seed is None else int(seed), initial=initial, per_clone=per_clone,
                                     progress=lambda f: bar.update(task, completed=f))
         with staged_output(out) as tmp:
-            written = cl.save(ds, rates, tmp, plots=plots)
-        figures = cl.key_figures(ds, rates)
+            written = save(ds, rates, tmp, plots=plots)
+        figures = key_figures(ds, rates)
         surv = figures["basal_survival"]
         typer.echo(f"{rates.name}: {count} clones to {figures['time_week']:g} week; basal survival "
                    f"{surv['value']:.4f} ± {surv['se']:.4f}; mean basal cells per surviving clone "
@@ -96,7 +98,8 @@ def run_tissue(scenario: Path = typer.Argument(..., help="tissue scenario TOML: 
                plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
     """Run a spatial-tissue scenario: writes tissue.nc, summary.json and plots into --out."""
     with user_errors():
-        from dermsim.epidermis.tissue_scenario import load_tissue_scenario, simulate_tissue
+        from dermsim.epidermis.tissue_simulation import simulate_tissue
+        from dermsim.epidermis.tissue_spec import load_tissue_scenario
 
         spec = load_tissue_scenario(scenario)
         with progress_bar("epidermis") as bar:

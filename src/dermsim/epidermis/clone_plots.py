@@ -1,7 +1,8 @@
 """PNG plots of a clone Dataset (`dermsim.epidermis.clones.simulate_clones`): survival, mean sizes and the scaled
 size distribution, each against the exact committed-progenitor results where they exist.
 
-Front end only: reads the Dataset, takes exact curves from `clones.exact_committed_progenitor`, computes no physics.
+Front end only: reads the Dataset, takes exact curves from `clone_statistics.exact_committed_progenitor`, computes no
+physics.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dermsim.epidermis.clones import exact_committed_progenitor
+from dermsim.epidermis.clone_statistics import exact_committed_progenitor
 from dermsim.epidermis.kinetics import FateRates
 from dermsim.plotting import _figure
 from dermsim.results import atomic_write

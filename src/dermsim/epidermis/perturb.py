@@ -3,7 +3,7 @@
 
 Each perturbation is an experiment with documented parameters (defaults and sources in
 ``parameters/epidermis_tissue.toml``; `defaults` lists them). Two kinds of action, both used by
-`dermsim.epidermis.lattice.run_lattice`:
+`dermsim.epidermis.lattice_run.run_lattice`:
 
 * spatial events (``time``, ``target(lattice, t)``, ``apply(lattice, t, target)``) remove cells or cornified
   layers at one time; a target's ``sites`` become a region whose recovery is followed;
@@ -31,7 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from dermsim.epidermis.lattice import PARAMETER_FILE, PROGENITOR, STEM, TissueLattice, _table_value
+from dermsim.epidermis.lattice import TissueLattice
+from dermsim.epidermis.lattice_kernel import PROGENITOR, STEM
+from dermsim.epidermis.lattice_parameters import PARAMETER_FILE, _table_value
 from dermsim.errors import InputError
 
 KINDS = ("basal-loss", "microneedle", "circadian", "tape-strip", "dehydration", "uv")
@@ -348,7 +350,7 @@ def build_protocol(perturbations: list[dict[str, Any]], start_clock: float = 0.0
     clock times, channels per cm²; None = packaged default).
 
     Each dictionary has ``kind`` (one of `KINDS`) and that kind's fields; see
-    `dermsim.epidermis.tissue_scenario` for the scenario table of each kind.
+    `dermsim.epidermis.tissue_spec` for the scenario table of each kind.
     """
     proto = Protocol()
     for spec in perturbations:

@@ -45,7 +45,8 @@ def simulate_clones_scenario(scenario, progress: Progress = None):
     import json
 
     from dermsim import __version__
-    from dermsim.epidermis.clones import compare_with_exact, few_times, key_figures, simulate_clones
+    from dermsim.epidermis.clone_statistics import compare_with_exact, few_times, key_figures
+    from dermsim.epidermis.clones import simulate_clones
     from dermsim.results import Result
 
     spec = scenario.clones

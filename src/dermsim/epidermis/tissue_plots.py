@@ -1,4 +1,4 @@
-"""PNG plots of a `dermsim.epidermis.tissue_scenario.TissueResult`: layer cell counts over time (with the
+"""PNG plots of a `dermsim.epidermis.tissue_simulation.TissueResult`: layer cell counts over time (with the
 pulse–chase label front), recovery curves of the perturbed regions, basal clone maps and a cross-section.
 
 Plots read only the Dataset and summary; they compute no model quantities.

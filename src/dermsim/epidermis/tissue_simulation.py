@@ -1,27 +1,8 @@
-"""Scenario of `dermsim epidermis run`: a ``[tissue]`` table and ``[[perturbation]]`` entries, validated strictly;
-`simulate_tissue` runs it and returns a `TissueResult` (an xarray Dataset and a summary; nothing is written).
-
-Scenario file::
-
-    title = "microneedling, three sessions"
-    [tissue]
-    preset = "human-interfollicular"     # fate-rate preset (dermsim.epidermis.kinetics)
-    lattice_size = 256                   # sites per side, or [ny, nx]
-    duration = "90 d"
-    output_interval = "1 d"
-    time_step = "1 h"                    # tau-leap step
-    seed = 1
-    label_pulse = "0 d"                  # optional pulse-chase label
-    [[perturbation]]
-    kind = "microneedle"                 # basal-loss | microneedle | circadian | tape-strip | dehydration | uv
-    time = "7 d"
-    density = "200 /cm^2"
-    diameter = "150 um"
-    sessions = 3
-    interval = "28 d"
-
-Quantities carry units; parameters a perturbation does not give take the packaged defaults
-(``parameters/epidermis_tissue.toml``), which are listed with their sources in the summary.
+"""Running a tissue scenario: `simulate_tissue` builds the lattice parameters and the perturbation protocol of a
+`dermsim.epidermis.tissue_spec.TissueScenario`, runs `dermsim.epidermis.lattice_run.run_lattice` and returns a
+`TissueResult`: an xarray Dataset (`build_dataset`) and a JSON-able summary (`build_summary`); nothing is written
+until `TissueResult.save`. The derived quantities (layer thickness, pulse-chase label front, circadian phases) are
+functions of a `LatticeRun`, also used by the validation.
 """
 
 from __future__ import annotations
@@ -29,322 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, Union
+from typing import Any, Callable
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from dermsim.epidermis.perturb import KINDS
-from dermsim.errors import InputError
-from dermsim.scenario import _quantity, input_error_from
+from dermsim.epidermis.lattice import LAYERS
+from dermsim.epidermis.tissue_spec import (TissueScenario, tissue_parameters_for, tissue_rates,
+                                           tissue_scenario_from_dict)
 
-Day = Annotated[float, _quantity("day")]
-DayOrZero = Annotated[float, _quantity("day", allow_zero=True)]
-Micrometre = Annotated[float, _quantity("um")]
-PerArea = Annotated[float, _quantity("1/cm^2")]
-Speed = Annotated[float, _quantity("um/day")]
-
-
-def _clock(value: Any) -> float:
-    """Clock time in h from "HH:MM", a quantity ("23.5 h") or a number of hours; result in [0, 24)."""
-    from dermsim.units import to_internal
-
-    if isinstance(value, str) and ":" in value:
-        try:
-            hh, mm = value.strip().split(":")
-            h, m = int(hh), int(mm)
-        except ValueError:
-            raise ValueError("a clock time such as '23:30' or '23.5 h'") from None
-        if not (0 <= h < 24 and 0 <= m < 60):
-            raise ValueError("a clock time between 00:00 and 23:59")
-        return h + m / 60
-    try:
-        x = to_internal(value, "", "h")
-    except InputError:
-        raise ValueError("a clock time such as '23:30' or '23.5 h'") from None
-    if not 0 <= x < 24:
-        raise ValueError("a clock time in [0, 24) h")
-    return x
-
-
-def _signed_hours(value: Any) -> float:
-    from dermsim.units import to_internal
-
-    try:
-        return to_internal(value, "", "h")
-    except InputError as exc:
-        raise ValueError(exc.allowed) from None
-
-
-Clock = Annotated[float, BeforeValidator(_clock)]
-Hours = Annotated[float, BeforeValidator(_signed_hours)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TissueSpec(_Strict):
-    """The ``[tissue]`` table: preset, lattice, times, seed, labelling and optional parameter overrides."""
-
-    preset: str = "human-interfollicular"
-    rates: dict[str, float | str] | None = Field(None, description="values replacing the preset's fate rates")
-    lattice_size: int | tuple[int, int] = 256
-    duration: Day = 60.0
-    output_interval: Day = 1.0
-    time_step: Day = 1 / 24
-    seed: int | None = Field(None, ge=0)
-    stem_fraction: float | None = Field(None, ge=0, lt=1)
-    start_clock: Clock = 0.0
-    label_pulse: DayOrZero | None = None
-    label_fraction: float = Field(1.0, gt=0, le=1)
-    clone_snapshots: int = Field(4, ge=0, le=50)
-    snapshot_times: list[DayOrZero] | None = None
-    cell_spacing: Micrometre | None = None
-    edge_speed: Speed | None = None
-    migration_lag: DayOrZero | None = None
-    recruitment_radius: Micrometre | None = None
-    repair_cycle_time: Day | None = None
-    progenitor_repair_divisions: int | None = Field(None, ge=0, le=254)
-    stem_self_renewal_in_repair: float | None = Field(None, ge=0, le=1)
-    recovery_threshold: float | None = Field(None, gt=0, le=1)
-    kernel: Literal["auto", "numba", "numpy"] = "auto"
-
-    @field_validator("lattice_size")
-    @classmethod
-    def _size(cls, v):
-        ny, nx = (v, v) if isinstance(v, int) else v
-        if not (8 <= ny <= 2048 and 8 <= nx <= 2048):
-            raise ValueError("sites per side between 8 and 2048")
-        return (int(ny), int(nx))
-
-    @model_validator(mode="after")
-    def _times(self):
-        if self.output_interval > self.duration:
-            raise ValueError(f"output_interval ({self.output_interval:g} d) must not exceed duration "
-                             f"({self.duration:g} d)")
-        if self.time_step > self.output_interval:
-            raise ValueError(f"time_step ({self.time_step:g} d) must not exceed output_interval")
-        if self.duration / self.time_step > 2e6:
-            raise ValueError("at most 2,000,000 time steps (raise time_step or shorten duration)")
-        if self.label_pulse is not None and self.label_pulse > self.duration:
-            raise ValueError("label_pulse must lie inside the run")
-        return self
-
-
-class BasalLossSpec(_Strict):
-    """Basal cells removed under an intact suprabasal cover: a patch or a random fraction; stem cells too or not."""
-
-    kind: Literal["basal-loss"]
-    time: DayOrZero
-    pattern: Literal["patch", "random"] = "patch"
-    fraction: float = Field(1.0, ge=0, le=1)
-    radius: Micrometre = 100.0
-    stem_cells: bool = True
-
-
-class MicroneedleSpec(_Strict):
-    """Channels of given density and diameter through the epidermis; repeated sessions.
-
-    Either ``density`` and ``diameter`` by hand, or a microneedle ``device`` (with ``passes``, ``site`` and,
-    for pens, ``depth_setting``): then the density is the treatment's distinct channels per cm² and the
-    diameter the channel's width at the basal layer (`dermsim.microneedles.plan_treatment`, conical channel).
-    """
-
-    kind: Literal["microneedle"]
-    time: DayOrZero
-    density: PerArea | None = None
-    diameter: Micrometre | None = None
-    device: str | None = None
-    passes: int = Field(1, ge=1)
-    site: str = "forearm"
-    depth_setting: Micrometre | None = None
-    sessions: int = Field(1, ge=1, le=100)
-    interval: Day | None = None
-    edge_speed: Speed | None = None
-    migration_lag: DayOrZero | None = None
-
-    @model_validator(mode="after")
-    def _interval(self):
-        if self.sessions > 1 and self.interval is None:
-            raise ValueError("interval is required when sessions > 1")
-        if self.device is not None and (self.density is None or self.diameter is None):
-            density, diameter = _channels_from_device(self)
-            object.__setattr__(self, "density", self.density if self.density is not None else density)
-            object.__setattr__(self, "diameter", self.diameter if self.diameter is not None else diameter)
-        if self.density is None or self.diameter is None:
-            raise ValueError("density and diameter, or a microneedle device")
-        return self
-
-
-def _channels_from_device(spec: "MicroneedleSpec") -> tuple[float, float]:
-    """Distinct channels per cm² and channel diameter (µm) at the middle of the basal layer for a device."""
-    from dermsim.anatomy import UM, skin_for_site
-    from dermsim.microneedles.plan import plan_treatment
-
-    try:
-        skin = skin_for_site(spec.site)
-        plan = plan_treatment(spec.device, skin, passes=spec.passes, treated_area_cm2=1.0,
-                              depth_setting_cm=None if spec.depth_setting is None else spec.depth_setting * UM)
-    except InputError as exc:
-        raise ValueError(str(exc)) from None
-    ins = plan.insertion
-    layers = {lay.role: lay.thickness for lay in skin.layers}
-    basal_mid = layers["stratum_corneum"] + layers["viable_epidermis"] - skin.basal_layer_thickness / 2
-    width = ins.surface_diameter * (1.0 - basal_mid / ins.effective_depth) if ins.effective_depth > 0 else 0.0
-    if width <= 0:
-        raise ValueError(f"channels of {spec.device} end in the {ins.layer_reached} "
-                         f"({ins.effective_depth / UM:.0f} um) and do not reach the basal layer: no basal wound")
-    return plan.channel_density, width / UM
-
-
-class CircadianSpec(_Strict):
-    """Daily rhythm of divisions; ``shift`` (h) delays it from ``shift_time`` on (a 'sleep shift')."""
-
-    kind: Literal["circadian"]
-    amplitude: float | None = Field(None, ge=0, lt=1)
-    m_phase_peak: Clock | None = None
-    s_phase_peak: Clock | None = None
-    shift: Hours | None = None
-    shift_time: DayOrZero | None = None
-
-
-class TapeStripSpec(_Strict):
-    """Stratum corneum removed by tape stripping, and the proliferative response."""
-
-    kind: Literal["tape-strip"]
-    time: DayOrZero
-    stratum_corneum_removed: float | None = Field(None, ge=0, le=1)
-    peak_factor: float | None = Field(None, ge=1, le=20)
-    peak_time: Day | None = None
-    shape: float | None = Field(None, gt=0, le=20)
-
-
-class DehydrationSpec(_Strict):
-    """Dry air: proliferation raised during the exposure."""
-
-    kind: Literal["dehydration"]
-    time: DayOrZero
-    duration: Day | None = None
-    factor: float | None = Field(None, gt=0, le=20)
-    onset_time: Day | None = None
-    recovery_time: Day | None = None
-
-
-class UVSpec(_Strict):
-    """UV exposure of ``dose`` minimal erythema doses: basal cell death and a proliferative response."""
-
-    kind: Literal["uv"]
-    time: DayOrZero
-    dose: float = Field(gt=0, le=20)
-    death_fraction_per_med: float | None = Field(None, ge=0, le=1)
-    apoptosis_delay: DayOrZero | None = None
-    peak_time: Day | None = None
-    proliferation_increase_per_med: float | None = Field(None, ge=0, le=10)
-    shape: float | None = Field(None, gt=0, le=20)
-    stem_cells: bool = True
-
-
-SPECS = {"basal-loss": BasalLossSpec, "microneedle": MicroneedleSpec, "circadian": CircadianSpec,
-         "tape-strip": TapeStripSpec, "dehydration": DehydrationSpec, "uv": UVSpec}
-Perturbation = Annotated[Union[BasalLossSpec, MicroneedleSpec, CircadianSpec, TapeStripSpec, DehydrationSpec,
-                               UVSpec], Field(discriminator="kind")]
-
-
-class TissueScenario(_Strict):
-    """One spatial-tissue experiment (see the module docstring for the TOML layout)."""
-
-    title: str = ""
-    tissue: TissueSpec = TissueSpec()
-    perturbation: list[Perturbation] = []
-
-
-def _prefixed(exc: InputError, prefix: str) -> InputError:
-    out = InputError(f"{prefix}.{exc.field}", exc.value, exc.allowed)
-    out.args = (f"{prefix}.{exc}",)
-    return out
-
-
-def tissue_scenario_from_dict(data: dict) -> TissueScenario:
-    """Validate a tissue scenario given as nested dictionaries (e.g. parsed TOML); bad input → `InputError`."""
-    from dermsim.epidermis.kinetics import list_presets
-
-    if not isinstance(data, dict):
-        raise InputError("scenario", data, "a table")
-    raw = data.get("perturbation", [])
-    if not isinstance(raw, list):
-        raise InputError("perturbation", "a table", "an array of tables ([[perturbation]] entries)")
-    specs = []
-    for i, entry in enumerate(raw):
-        where = f"perturbation[{i}]"
-        if not isinstance(entry, dict):
-            raise InputError(where, entry, "a table")
-        kind = entry.get("kind")
-        if kind is None:
-            raise InputError(f"{where}.kind", None, " | ".join(KINDS), problem="missing")
-        if kind not in SPECS:
-            raise InputError(f"{where}.kind", kind, " | ".join(KINDS), KINDS)
-        try:
-            specs.append(SPECS[kind].model_validate(entry))
-        except ValidationError as exc:
-            raise _prefixed(input_error_from(exc, SPECS[kind]), where) from None
-    try:
-        scenario = TissueScenario.model_validate({**data, "perturbation": specs})
-    except ValidationError as exc:
-        raise input_error_from(exc, TissueScenario) from None
-    presets = list_presets()
-    if scenario.tissue.preset not in presets:
-        raise InputError("tissue.preset", scenario.tissue.preset, ", ".join(presets), presets)
-    if sum(isinstance(p, CircadianSpec) for p in scenario.perturbation) > 1:
-        raise InputError("perturbation", "circadian", "at most one circadian entry")
-    for i, p in enumerate(scenario.perturbation):
-        if getattr(p, "time", 0.0) > scenario.tissue.duration:
-            raise InputError(f"perturbation[{i}].time", f"{p.time:g} d",
-                             f"a time inside the run (duration {scenario.tissue.duration:g} d)")
-    _fate_rates(scenario.tissue)  # unknown rate names, bad values
-    return scenario
-
-
-def load_tissue_scenario(path: str | Path) -> TissueScenario:
-    """Read and validate a tissue scenario TOML file."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        what = f"valid TOML ({exc})" if isinstance(exc, tomllib.TOMLDecodeError) else \
-            f"a readable UTF-8 TOML file ({exc.__class__.__name__})"
-        raise InputError("scenario file", str(path), what) from None
-    return tissue_scenario_from_dict(data)
-
-
-def _fate_rates(spec: TissueSpec):
-    from dermsim.epidermis.kinetics import load_preset
-
-    rates = load_preset(spec.preset)
-    if spec.rates:
-        try:
-            rates = rates.replace(**spec.rates)
-        except InputError as exc:
-            raise _prefixed(exc, "tissue.rates") from None
-    return rates
-
-
-def tissue_parameters_for(spec: TissueSpec):
-    """`lattice.TissueParameters` of a ``[tissue]`` table (preset, overrides, packaged data)."""
-    from dermsim.epidermis.lattice import tissue_parameters
-
-    overrides = {k: getattr(spec, k) for k in ("cell_spacing", "edge_speed", "migration_lag", "recruitment_radius",
-                                               "progenitor_repair_divisions", "stem_self_renewal_in_repair",
-                                               "recovery_threshold") if getattr(spec, k) is not None}
-    if spec.repair_cycle_time is not None:
-        overrides["repair_division_rate"] = 1 / spec.repair_cycle_time
-        overrides["stem_repair_division_rate"] = 1 / spec.repair_cycle_time
-    return tissue_parameters(_fate_rates(spec), spec.lattice_size, spec.time_step,
-                             stem_fraction=spec.stem_fraction, **overrides)
-
-
-# ------------------------------------------------------------------------------------------------------------------
 
 @dataclass
 class TissueResult:
@@ -359,14 +32,14 @@ class TissueResult:
 
     def save(self, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
         """Write tissue.nc, summary.json and (optionally) PNG plots into ``out_dir``, each file atomically."""
-        from dermsim.results import _clean, atomic_write
+        from dermsim.results import atomic_write, json_safe
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "tissue.nc", out / "summary.json"]
         encoding = {"clone_map": {"zlib": True, "complevel": 4}} if "clone_map" in self.dataset else {}
         atomic_write(written[0], lambda p: self.dataset.to_netcdf(p, engine="netcdf4", encoding=encoding))
-        text = json.dumps(_clean(self.summary), indent=2, ensure_ascii=False)
+        text = json.dumps(json_safe(self.summary), indent=2, ensure_ascii=False)
         atomic_write(written[1], lambda p: Path(p).write_text(text + "\n", "utf-8"))
         if plots:
             from dermsim.epidermis import tissue_plots
@@ -391,13 +64,13 @@ def simulate_tissue(scenario: TissueScenario | dict, progress: Callable[[float],
         Dataset (time in days; cells per layer, thickness, basal density, recovery curves, label front, clone-map
         snapshots as (snapshot_time, y, x) integers) and a summary of key figures with parameter sources.
     """
-    from dermsim.epidermis.lattice import run_lattice
+    from dermsim.epidermis.lattice_run import run_lattice
     from dermsim.epidermis.perturb import build_protocol
 
     if isinstance(scenario, dict):
         scenario = tissue_scenario_from_dict(scenario)
     spec = scenario.tissue
-    rates = _fate_rates(spec)
+    rates = tissue_rates(spec)
     params = tissue_parameters_for(spec)
     items = [p.model_dump(exclude_none=True) for p in scenario.perturbation]
     proto = build_protocol(items, start_clock=spec.start_clock)
@@ -490,14 +163,12 @@ def _state(params, cells: np.ndarray) -> dict:
     per_site = cells / params.n_sites
     th = layer_thickness(params, per_site)
     per_mm2 = per_site / params.site_area * 1e6
-    return {"cells_per_mm2": dict(zip(LAYER_NAMES, map(float, per_mm2))),
-            "cells_per_basal_site": dict(zip(LAYER_NAMES, map(float, per_site))),
-            "layer_thickness_um": dict(zip(LAYER_NAMES, map(float, th))),
+    return {"cells_per_mm2": dict(zip(LAYERS, map(float, per_mm2))),
+            "cells_per_basal_site": dict(zip(LAYERS, map(float, per_site))),
+            "layer_thickness_um": dict(zip(LAYERS, map(float, th))),
             "viable_epidermis_thickness_um": float(th[:3].sum()), "epidermal_thickness_um": float(th.sum()),
             "stratum_corneum_cell_layers": float(stratum_corneum_layers(params, per_site[3]))}
 
-
-LAYER_NAMES = ("basal", "spinous", "granular", "stratum_corneum")
 
 
 def build_summary(run, rates, proto, scenario: TissueScenario) -> dict:
@@ -546,7 +217,7 @@ def build_dataset(run, rates, proto, scenario: TissueScenario):
     import xarray as xr
 
     import dermsim
-    from dermsim.results import _clean
+    from dermsim.results import json_safe
 
     p = run.params
     per_site = run.layer_cells / p.n_sites
@@ -571,7 +242,7 @@ def build_dataset(run, rates, proto, scenario: TissueScenario):
                                         "divisions (M phases) in each clock hour over the run"),
     }
     coords = {"time": _var(("time",), run.times, "day", "time"),
-              "layer": _var(("layer",), list(LAYER_NAMES), "", "epidermal layer"),
+              "layer": _var(("layer",), list(LAYERS), "", "epidermal layer"),
               "clock_hour": _var(("clock_hour",), np.arange(24.0), "h", "clock hour (start of bin)")}
     front = label_front(run)
     if front is not None:
@@ -609,5 +280,5 @@ def build_dataset(run, rates, proto, scenario: TissueScenario):
                            "periodic square lattice, repair by division and migration, suprabasal conveyor"}
     ds = xr.Dataset(data, coords=coords)
     ds.attrs = {"title": scenario.title, "dermsim_version": dermsim.__version__,
-                "provenance": json.dumps(_clean(provenance), ensure_ascii=False, default=str)}
+                "provenance": json.dumps(json_safe(provenance), ensure_ascii=False, default=str)}
     return ds
