@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from dermsim import parameters
 from dermsim.errors import InputError
 
+#: Hydration states of the stratum corneum (the one definition; `dermsim.chemistry.qspr` imports it).
 HYDRATION_STATES = ("dry", "normal", "hydrated")
 ROLES = ("stratum_corneum", "viable_epidermis", "dermis", "hypodermis", "membrane")
 UM = 1e-4  # cm per µm
@@ -115,9 +116,10 @@ class Skin:
         return f"{self.site} ({self.hydration}): " + " | ".join(parts)
 
 
-def _value(entry: dict, field: str) -> tuple[float, str]:
+def _value(entry, field: str) -> tuple[float, str]:
+    """(value in cm for lengths, as given for dimensionless numbers; source) of a body_sites entry."""
     item = entry[field]
-    return float(item["value"]), item.get("source", "")
+    return float(item.value), item.source
 
 
 def _site_tables() -> tuple[dict, dict]:
@@ -174,21 +176,22 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
         raise InputError("skin.site", site, "a body site or membrane (see `dermsim sites list`)",
                          choices=list(sites) + list(membranes))
     swell = _swelling(hydration)
-    sc, sc_src = _value(table, "stratum_corneum_thickness")
+    sc_src = table["stratum_corneum_thickness"].source
+    sc_swollen = table["stratum_corneum_thickness"].to("um") * swell * UM       # cm; swelling applied in um
     ve, ve_src = _value(table, "viable_epidermis_thickness")
-    layers = [Layer("stratum corneum", "stratum_corneum", sc * swell * UM,
+    layers = [Layer("stratum corneum", "stratum_corneum", sc_swollen,
                     source=f"{sc_src}; × {swell:.3g} swelling ({hydration})"),
-              Layer("viable epidermis", "viable_epidermis", ve * UM, source=ve_src)]
+              Layer("viable epidermis", "viable_epidermis", ve, source=ve_src)]
     if "dermis_thickness" in table:
         de, de_src = _value(table, "dermis_thickness")
-        layers.append(Layer("dermis", "dermis", de * UM, source=de_src))
+        layers.append(Layer("dermis", "dermis", de, source=de_src))
     if site == "dermatomed" or "default_total_thickness" in table:
         total, total_src = _value(table, "default_total_thickness")
-        total = total * UM if thickness is None else thickness
-        dermis = total - sc * swell * UM - ve * UM
+        total = total if thickness is None else thickness
+        dermis = total - sc_swollen - ve
         if dermis <= 0:
             raise InputError("skin.thickness", f"{total / UM:g} um",
-                             f"more than stratum corneum + viable epidermis ({(sc * swell + ve):.0f} um)")
+                             f"more than stratum corneum + viable epidermis ({(sc_swollen + ve) / UM:.0f} um)")
         layers = [lay for lay in layers if lay.role != "dermis"]
         layers.append(Layer("dermis", "dermis", dermis,
                             source=f"dermatomed total {total / UM:g} um ({total_src if thickness is None else 'user'}) minus SC and VE"))
@@ -196,11 +199,11 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
         raise InputError("skin.thickness", f"{thickness / UM:g} um", "only for membranes of adjustable thickness (dermatomed, full-thickness)")
     if include_hypodermis and "hypodermis_thickness" in table:
         hy, hy_src = _value(table, "hypodermis_thickness")
-        layers.append(Layer("hypodermis", "hypodermis", hy * UM, source=hy_src))
-    loops = _value(table, "capillary_loop_depth")[0] * UM if "capillary_loop_depth" in table else None
-    papillary = _value(table, "papillary_dermis_thickness")[0] * UM if "papillary_dermis_thickness" in table else None
+        layers.append(Layer("hypodermis", "hypodermis", hy, source=hy_src))
+    loops = _value(table, "capillary_loop_depth")[0] if "capillary_loop_depth" in table else None
+    papillary = _value(table, "papillary_dermis_thickness")[0] if "papillary_dermis_thickness" in table else None
     ph = _value(table, "surface_ph")[0] if "surface_ph" in table else None
     srcs = tuple((f"{site}.{k}", v) for k, v in parameters.sources(table).items())
-    return Skin(layers=tuple(layers), site=site, hydration=hydration, basal_layer_thickness=basal * UM,
+    return Skin(layers=tuple(layers), site=site, hydration=hydration, basal_layer_thickness=basal,
                 capillary_loop_depth=loops, papillary_dermis_thickness=papillary, surface_ph=ph, in_vitro=in_vitro, age=age,
                 sources=srcs + (("basal_layer.thickness", basal_src),))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
+from dermsim.chemistry.compound import ACID_BASE_KINDS as ACID_BASE
 from dermsim.errors import InputError
 from dermsim.results import atomic_write
 
 REQUIRED = ("name", "mw", "log_kow")
-ACID_BASE = ("neutral", "acid", "base", "ampholyte", "polyanion")
 
 
 def _column(rows: list[dict], key: str, path: Path, *, optional: bool = False) -> np.ndarray:

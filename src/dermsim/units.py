@@ -15,6 +15,7 @@ pint Quantity objects). The table is checked against pint unit by unit in ``test
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -121,6 +122,29 @@ _TERM = re.compile(r"^([A-Za-zµμ]+)(?:(?:\^|\*\*)([+-]?\d+))?$")
 _SEPARATOR = re.compile(r"(\s*(?:/|·|(?<!\*)\*(?!\*))\s*|\s+)")  # "*" but not the "**" of a power
 
 
+#: The same definitions as exact fractions (`FAST_UNITS` holds them rounded to float). Conversions between
+#: parameter units (`convert`) multiply by the exactly computed ratio, rounded once: "um" -> "cm" is * 1e-4,
+#: "cm^2/s" -> "cm^2/h" is * 3600, exactly as written by hand.
+FAST_EXACT: dict[str, tuple[Fraction, tuple[int, int, int, int, int]]] = {}
+for _names, _exact in (
+        (("m", "meter", "metre"), Fraction(100)), (("cm",), Fraction(1)), (("mm",), Fraction(1, 10)),
+        (("um", "µm", "μm", "micrometer", "micron"), Fraction(1, 10 ** 4)), (("nm",), Fraction(1, 10 ** 7)),
+        (("angstrom",), Fraction(1, 10 ** 8)),
+        (("s", "sec", "second", "seconds"), Fraction(1, 3600)), (("min", "minute", "minutes"), Fraction(1, 60)),
+        (("h", "hr", "hour", "hours"), Fraction(1)), (("d", "day", "days"), Fraction(24)),
+        (("week", "weeks"), Fraction(168)), (("year", "years"), Fraction(36525, 100) * 24),
+        (("kg",), Fraction(10 ** 9)), (("g", "gram"), Fraction(10 ** 6)), (("mg",), Fraction(10 ** 3)),
+        (("ug", "µg", "μg"), Fraction(1)), (("ng",), Fraction(1, 10 ** 3)),
+        (("L", "l", "liter", "litre"), Fraction(10 ** 3)), (("mL", "ml"), Fraction(1)),
+        (("uL", "µL", "μL", "ul"), Fraction(1, 10 ** 3)),
+        (("mol",), Fraction(1)), (("mmol",), Fraction(1, 10 ** 3)), (("umol", "µmol"), Fraction(1, 10 ** 6)),
+        (("K", "kelvin"), Fraction(1)), (("Hz",), Fraction(3600)),
+        (("N", "newton"), Fraction(10 ** 11 * 3600 ** 2)), (("mN",), Fraction(10 ** 8 * 3600 ** 2)),
+        (("Pa", "pascal"), Fraction(10 ** 7 * 3600 ** 2)), (("kPa",), Fraction(10 ** 10 * 3600 ** 2))):
+    for _n in _names:
+        FAST_EXACT[_n] = (_exact, FAST_UNITS[_n][1])
+
+
 @lru_cache(maxsize=512)
 def _fast_unit(text: str) -> tuple[float, tuple[int, ...]] | None:
     """Factor to kernel base units and dimension exponents of a unit expression, or None (use pint).
@@ -128,10 +152,20 @@ def _fast_unit(text: str) -> tuple[float, tuple[int, ...]] | None:
     Terms combine left to right as in pint: "ug/cm^2/h" = ug·cm⁻²·h⁻¹, "1/h" = "/h" = h⁻¹; a space or
     "*" multiplies.
     """
+    return _parse_unit(text, FAST_UNITS, 1.0)
+
+
+@lru_cache(maxsize=512)
+def _exact_unit(text: str) -> tuple[Fraction, tuple[int, ...]] | None:
+    """`_fast_unit` with exact fractions (`FAST_EXACT`), or None."""
+    return _parse_unit(text, FAST_EXACT, Fraction(1))
+
+
+def _parse_unit(text: str, table: dict, one):
     text = text.strip()
     if text.startswith("1/") or text.startswith("1 /"):
         text = text[1:].lstrip()
-    factor, dims = 1.0, (0, 0, 0, 0, 0)
+    factor, dims = one, (0, 0, 0, 0, 0)
     if not text:
         return factor, dims
     parts = _SEPARATOR.split(text)
@@ -144,7 +178,7 @@ def _fast_unit(text: str) -> tuple[float, tuple[int, ...]] | None:
             if i == 0 and len(parts) > 1 and parts[1].strip() == "/":
                 continue                      # leading "/": a reciprocal
             return None
-        term = _fast_term(part)
+        term = _fast_term(part, table)
         if term is None:
             return None
         factor *= term[0] ** sign
@@ -152,11 +186,11 @@ def _fast_unit(text: str) -> tuple[float, tuple[int, ...]] | None:
     return factor, dims
 
 
-def _fast_term(term: str) -> tuple[float, tuple[int, ...]] | None:
+def _fast_term(term: str, table: dict) -> tuple[float, tuple[int, ...]] | None:
     match = _TERM.match(term)
-    if match is None or match.group(1) not in FAST_UNITS:
+    if match is None or match.group(1) not in table:
         return None
-    factor, dims = FAST_UNITS[match.group(1)]
+    factor, dims = table[match.group(1)]
     power = int(match.group(2) or 1)
     return factor ** power, tuple(d * power for d in dims)
 
@@ -301,17 +335,23 @@ def kernel_unit(unit: str, system: str = "transport") -> tuple[str, float]:
         if system != "transport":
             raise InputError("unit", unit, f"a dimension listed in KERNEL_UNITS[{system!r}]")
         target = _compose(dims)
-        return target, factor
-    return target, factor / unit_factor(target)[0]
+    return target, conversion_factor(unit, target)
 
 
 def convert(value: float, from_unit: str, to_unit: str, field: str = "value") -> float:
     """``value`` in ``from_unit`` expressed in ``to_unit``; `InputError` if the dimensions differ."""
+    return value * conversion_factor(from_unit, to_unit, field, value)
+
+
+def conversion_factor(from_unit: str, to_unit: str, field: str = "value", value: Any = 1) -> float:
+    """The factor from ``from_unit`` to ``to_unit`` (exact ratio rounded once when both are in the fast table)."""
     f_from, d_from = unit_factor(from_unit)
     f_to, d_to = unit_factor(to_unit)
     if d_from != d_to:
         raise InputError(field, f"{value} {from_unit}".strip(), f"units compatible with {to_unit or 'dimensionless'}",
                          problem=f"{from_unit or 'dimensionless'} cannot be converted to {to_unit or 'dimensionless'}")
-    if f_from == f_to:
-        return value
-    return value * (f_from / f_to)
+    e_from = _exact_unit(from_unit.strip() if from_unit.strip() != "1" else "")
+    e_to = _exact_unit(to_unit.strip() if to_unit.strip() != "1" else "")
+    if e_from is not None and e_to is not None:
+        return float(e_from[0] / e_to[0])
+    return f_from / f_to

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dermsim.chemistry.compound import (
-    ACID_BASE_TYPES,
+    ACID_BASE_KINDS,
     COMPOUND_KINDS,
     Compound,
     compound_from_smiles,
@@ -70,7 +70,7 @@ def test_every_number_has_a_source(compound: Compound):
             assert compound.sources.get(field, "").strip(), f"{compound.name}.{field} has no source"
     assert compound.estimated <= {f for f in NUMERIC_FIELDS if getattr(compound, f) is not None}
     assert compound.kind in COMPOUND_KINDS
-    assert compound.acid_base in ACID_BASE_TYPES
+    assert compound.acid_base in ACID_BASE_KINDS
     if compound.log_kow is None:
         assert compound.is_macromolecule and compound.notes, "omitted log Kow must be explained"
     # estimated values say so in their source text too
@@ -284,7 +284,7 @@ _GOOD_ENTRY = {
     "acid_base": "neutral",
     "category": "reference permeant",
     "molecular_weight": {"value": 100.0, "unit": "g/mol", "source": "somewhere 2020; exp."},
-    "log_kow": {"value": 1.0, "source": "somewhere 2020; exp."},
+    "log_kow": {"value": 1.0, "unit": "", "source": "somewhere 2020; exp."},
 }
 
 
@@ -292,9 +292,10 @@ _GOOD_ENTRY = {
     ({"log_kow": {"value": 1.0}}, "log_kow has no source"),
     ({"log_kow": {"value": 1.0, "source": "  "}}, "log_kow has no source"),
     ({"log_kow": 1.0}, "must be a table"),
-    ({"molecular_weight": {"value": 100.0, "source": "x"}}, "unit must be 'g/mol'"),
+    ({"molecular_weight": {"value": 100.0, "source": "x"}}, "molecular_weight has no unit"),
+    ({"molecular_weight": {"value": 100.0, "unit": "", "source": "x"}}, "must be a molar mass (g/mol)"),
     ({"molecular_weight": None}, "molecular_weight is required"),
-    ({"pka_acid": {"value": "4", "source": "x"}}, "pka_acid.value must be a number"),
+    ({"pka_acid": {"value": "4", "unit": "", "source": "x"}}, "pka_acid.value must be a number"),
     ({"log_kow": {"value": 1.0, "source": "x", "estimate": "yes"}}, "estimate must be true or false"),
     ({"category": "misc"}, "category"),
     ({"colour": "red"}, "unknown keys"),

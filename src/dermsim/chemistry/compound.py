@@ -22,22 +22,24 @@ J Chem Inf Comput Sci 39:868-873.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 from types import MappingProxyType
 from typing import Any
 
+from dermsim import parameters
 from dermsim.errors import DermsimError, InputError
+from dermsim.parameters import Parameter
 
 __all__ = ["Compound", "get_compound", "list_compounds", "compound_from_smiles", "make_compound",
-           "ACID_BASE_TYPES", "COMPOUND_KINDS"]
+           "ACID_BASE_KINDS", "COMPOUND_KINDS"]
 
-ACID_BASE_TYPES = ("neutral", "acid", "base", "ampholyte", "polyanion")
+#: Acid/base kinds of a compound: the one definition (qspr, predict and the scenario use it). ``zwitterion``
+#: differs from ``ampholyte`` only in the albumin-binding class of the viable tissue (Yamazaki & Kanaoka 2004);
+#: ``polyanion``/``polycation`` are many groups of one pKa (see qspr.fraction_unionised).
+ACID_BASE_KINDS = ("neutral", "acid", "base", "ampholyte", "zwitterion", "polyanion", "polycation")
 COMPOUND_KINDS = ("small_molecule", "protein", "polysaccharide")
 LIBRARY_CATEGORIES = ("cosmetic active", "reference permeant", "drug", "macromolecule")
 
@@ -175,8 +177,8 @@ def _validate(c: Compound) -> None:
                                               "and polysaccharides)")
     else:
         _check_range("log_kow", c.log_kow, *_LOG_KOW_RANGE)
-    if c.acid_base not in ACID_BASE_TYPES:
-        raise InputError("acid_base", c.acid_base, " | ".join(ACID_BASE_TYPES), choices=ACID_BASE_TYPES)
+    if c.acid_base not in ACID_BASE_KINDS:
+        raise InputError("acid_base", c.acid_base, " | ".join(ACID_BASE_KINDS), choices=ACID_BASE_KINDS)
     for name in ("pka_acid", "pka_base"):
         value = getattr(c, name)
         if value is not None:
@@ -185,8 +187,11 @@ def _validate(c: Compound) -> None:
         _check_range("isoelectric_point", c.isoelectric_point, *_PI_RANGE, unit=" (pH units)")
     if c.acid_base == "acid" and c.pka_acid is None:
         raise InputError("pka_acid", None, "a number when acid_base='acid'")
-    if c.acid_base == "base" and c.pka_base is None:
-        raise InputError("pka_base", None, "a number when acid_base='base'")
+    if c.acid_base in ("base", "polycation") and c.pka_base is None:
+        raise InputError("pka_base", None, f"a number when acid_base={c.acid_base!r}")
+    if c.acid_base == "zwitterion" and (c.pka_acid is None or c.pka_base is None):
+        missing = "pka_acid" if c.pka_acid is None else "pka_base"
+        raise InputError(missing, None, "a number when acid_base='zwitterion' (both pKa values)")
     if c.acid_base == "neutral" and (c.pka_acid is not None or c.pka_base is not None):
         given = "pka_acid" if c.pka_acid is not None else "pka_base"
         raise InputError(given, getattr(c, given),
@@ -210,7 +215,13 @@ def _library_error(key: str, message: str) -> DermsimError:
 
 
 def _compound_from_entry(key: str, entry: Mapping[str, Any]) -> Compound:
-    """Build one library compound, checking that every number has a value and its own source."""
+    """Build one library compound from its `dermsim.parameters` table (units and sources already checked by
+    the loader; here: which fields, their dimensions and the compound rules)."""
+    if not isinstance(entry, parameters.ParameterTable):          # a parsed table not yet through the loader
+        try:
+            entry = parameters.build(entry, "compounds.toml", key)
+        except parameters.ParameterFileError as err:
+            raise _library_error(key, f"{err.path[len(key) + 1:]} {err.problem}".strip()) from None
     extra = set(entry) - _ALLOWED_KEYS
     if extra:
         raise _library_error(key, f"unknown keys {sorted(extra)}; allowed: {sorted(_ALLOWED_KEYS)}")
@@ -225,34 +236,27 @@ def _compound_from_entry(key: str, entry: Mapping[str, Any]) -> Compound:
         if name not in entry:
             continue
         item = entry[name]
-        if not isinstance(item, Mapping):
-            raise _library_error(key, f"{name} must be a table {{ value = ..., source = \"...\" }}, "
+        if not isinstance(item, Parameter):
+            raise _library_error(key, f"{name} must be a table {{ value = ..., unit = \"...\", source = \"...\" }}, "
                                       f"got {item!r}")
-        if not _is_number(item.get("value")):
-            raise _library_error(key, f"{name}.value must be a number, got {item.get('value')!r}")
-        source = item.get("source")
-        if not isinstance(source, str) or not source.strip():
-            raise _library_error(key, f"{name} has no source: every number needs its own source")
-        if needs_unit and item.get("unit") != "g/mol":
-            raise _library_error(key, f"{name}.unit must be 'g/mol', got {item.get('unit')!r}")
-        flag = item.get("estimate", False)
-        if not isinstance(flag, bool):
-            raise _library_error(key, f"{name}.estimate must be true or false, got {flag!r}")
-        extra_keys = set(item) - {"value", "source", "unit", "estimate"}
-        if extra_keys:
-            raise _library_error(key, f"{name} has unknown keys {sorted(extra_keys)}")
-        values[name] = float(item["value"])
-        sources[name] = source
-        if flag:
+        if not _is_number(item.value):
+            raise _library_error(key, f"{name}.value must be a number, got {item.given[0]!r}")
+        kernel = "g/mol" if needs_unit else ""
+        if item.unit != kernel:
+            raise _library_error(key, f"{name}.unit must be {'a molar mass (g/mol)' if needs_unit else 'dimensionless'}"
+                                      f", got {item.given[1]!r}")
+        values[name] = float(item.value)
+        sources[name] = item.source
+        if "estimate" in item.flags:
             estimated.add(name)
     category = entry.get("category", "")
     if category not in LIBRARY_CATEGORIES:
         raise _library_error(key, f"category {category!r} not in {LIBRARY_CATEGORIES}")
-    aliases = entry.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+    aliases = entry.get("aliases", ())
+    if not isinstance(aliases, (list, tuple)) or not all(isinstance(a, str) for a in aliases):
         raise _library_error(key, "aliases must be a list of strings")
     display = entry.get("display_name", key)
-    alias_tuple = tuple(dict.fromkeys(([display] if _normalise(display) != key else []) + aliases))
+    alias_tuple = tuple(dict.fromkeys(([display] if _normalise(display) != key else []) + list(aliases)))
     try:
         return Compound(
             name=key,
@@ -275,11 +279,10 @@ def _compound_from_entry(key: str, entry: Mapping[str, Any]) -> Compound:
         raise _library_error(key, str(err)) from err
 
 
-@functools.lru_cache(maxsize=1)
+@parameters.cache
 def _library() -> tuple[dict[str, Compound], dict[str, str]]:
     """Load and validate compounds.toml once: (key -> Compound, normalised name -> key)."""
-    text = files("dermsim.parameters").joinpath("compounds.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = parameters.load("compounds")
     compounds: dict[str, Compound] = {}
     index: dict[str, str] = {}
     for key, entry in data.items():

@@ -86,11 +86,16 @@ _KIND_TO_CLASS = {"protein": "globular_protein", "peptide": "peptide", "polysacc
                   "dextran": "dextran"}
 
 
-def parameter(section: str, name: str) -> float:
-    """Value of ``[section] name`` in ``parameters/macromolecules.toml`` (in the unit given there)."""
+def parameter(section: str, name: str, unit: str | None = None) -> float:
+    """Value of ``[section] name`` of ``parameters/macromolecules.toml`` in ``unit`` (dimension checked).
+
+    Without ``unit``: in the unit written in the file (for reports and checks against quoted numbers; the model
+    functions here always name the unit their formula needs).
+    """
     from dermsim import parameters
 
-    return float(parameters.load("macromolecules")[section][name]["value"])
+    entry = parameters.load("macromolecules")[section][name]
+    return float(entry.to(entry.given[1] if unit is None else unit))
 
 
 def molecule_class_for_kind(kind: Any) -> str:
@@ -122,13 +127,13 @@ def _wormlike_rg_nm(contour_nm: np.ndarray, persistence_nm: float) -> np.ndarray
 
 def _hyaluronan_radius_nm(mw: np.ndarray) -> np.ndarray:
     sec = "hyaluronic_acid"
-    b, q = parameter(sec, "contour_length_per_disaccharide"), parameter(sec, "persistence_length")
-    m_d, m_x = parameter(sec, "disaccharide_mass"), parameter(sec, "crossover_mass")
-    nu = parameter(sec, "rg_exponent")
+    b, q = parameter(sec, "contour_length_per_disaccharide", "nm"), parameter(sec, "persistence_length", "nm")
+    m_d, m_x = parameter(sec, "disaccharide_mass", "g/mol"), parameter(sec, "crossover_mass", "g/mol")
+    nu = parameter(sec, "rg_exponent", "")
     rg_small = _wormlike_rg_nm(b * np.minimum(mw, m_x) / m_d, q)
     rg_x = _wormlike_rg_nm(np.array(b * m_x / m_d), q)
     rg = np.where(mw <= m_x, rg_small, rg_x * (np.maximum(mw, m_x) / m_x) ** nu)
-    return rg / parameter(sec, "rg_over_rh")
+    return rg / parameter(sec, "rg_over_rh", "")
 
 
 def hydrodynamic_radius(mw: Any, molecule_class: str = "globular_protein") -> np.ndarray:
@@ -152,15 +157,16 @@ def hydrodynamic_radius(mw: Any, molecule_class: str = "globular_protein") -> np
     if np.any(~(m > 0)):
         raise InputError("molecular_weight", mw, "molecular weights > 0 g/mol")
     if molecule_class == "globular_protein":
-        v_bar = parameter("globular_protein", "partial_specific_volume")            # cm³/g
+        v_bar = parameter("globular_protein", "partial_specific_volume", "cm^3/g")
         r_min = (3.0 * m * v_bar / (4.0 * math.pi * AVOGADRO)) ** (1.0 / 3.0)        # cm
-        return r_min * parameter("globular_protein", "stokes_over_minimal_radius")
+        return r_min * parameter("globular_protein", "stokes_over_minimal_radius", "")
     if molecule_class == "peptide":
-        n = m / parameter("peptide", "residue_mass")
-        return parameter("peptide", "coil_coefficient") * n ** parameter("peptide", "coil_exponent") * 0.1 * NM
+        n = m / parameter("peptide", "residue_mass", "g/mol")
+        return (parameter("peptide", "coil_coefficient", "angstrom") * n ** parameter("peptide", "coil_exponent", "")
+                * 0.1 * NM)                                                          # angstrom -> nm -> cm
     if molecule_class == "hyaluronic_acid":
         return _hyaluronan_radius_nm(m) * NM
-    return parameter("dextran", "stokes_coefficient") * m ** parameter("dextran", "stokes_exponent") * NM
+    return parameter("dextran", "stokes_coefficient", "nm") * m ** parameter("dextran", "stokes_exponent", "") * NM
 
 
 def free_diffusivity(radius: Any, temperature: float | None = None, viscosity: float | None = None) -> np.ndarray:
@@ -176,8 +182,8 @@ def free_diffusivity(radius: Any, temperature: float | None = None, viscosity: f
         Solvent viscosity (Pa·s); default water at 37 °C (6.92e-4 Pa·s). A viscous formulation in a
         channel lowers D₀ in proportion (Milewski & Stinchcomb 2010, microneedle-evidence.md §4.1).
     """
-    t = parameter("solvent", "temperature") if temperature is None else float(temperature)
-    eta = parameter("solvent", "water_viscosity") if viscosity is None else float(viscosity)
+    t = parameter("solvent", "temperature", "K") if temperature is None else float(temperature)
+    eta = parameter("solvent", "water_viscosity", "Pa*s") if viscosity is None else float(viscosity)
     r_m = np.asarray(radius, dtype=float) * 1e-2
     return BOLTZMANN * t / (6.0 * math.pi * eta * r_m) * 1e4 * SECONDS_PER_HOUR
 
@@ -208,8 +214,8 @@ def tissue_hindrance(radius: Any, fibre_volume_fraction: float | None = None,
     fibre_radius : float, optional
         r_f (cm); default 0.5 nm (glycosaminoglycan chain).
     """
-    phi = parameter("tissue", "fibre_volume_fraction") if fibre_volume_fraction is None else float(fibre_volume_fraction)
-    r_f = parameter("tissue", "fibre_radius") * NM if fibre_radius is None else float(fibre_radius)
+    phi = parameter("tissue", "fibre_volume_fraction", "") if fibre_volume_fraction is None else float(fibre_volume_fraction)
+    r_f = parameter("tissue", "fibre_radius", "cm") if fibre_radius is None else float(fibre_radius)
     return np.exp(-math.sqrt(phi) * (1.0 + np.asarray(radius, dtype=float) / r_f))
 
 

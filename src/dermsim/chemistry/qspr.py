@@ -76,14 +76,14 @@ Biol Proced Online 11:32.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
+from dermsim import parameters as _parameters
+from dermsim.anatomy import HYDRATION_STATES
+from dermsim.chemistry.compound import ACID_BASE_KINDS
 from dermsim.errors import InputError
 from dermsim.chemistry.macromolecule import CITATIONS as MACROMOLECULE_CITATIONS
 from dermsim.chemistry.macromolecule import molecule_class_for_kind, renkin_hindrance, tissue_diffusivity
@@ -105,8 +105,6 @@ POTTS_GUY_CONSTANT_ROUNDED = -2.74
 #: The short constant often quoted (e.g. dermsim's data README).
 POTTS_GUY_CONSTANT_SHORT = -2.7
 
-HYDRATION_STATES = ("dry", "normal", "hydrated")
-ACID_BASE_KINDS = ("neutral", "acid", "base", "ampholyte", "zwitterion", "polyanion", "polycation")
 MACROMOLECULE_KINDS = ("protein", "peptide", "polysaccharide", "polymer", "nucleic acid", "macromolecule")
 MEMBRANES = ("epidermis", "stratum-corneum")
 
@@ -133,15 +131,27 @@ _CITE_MACRO = ("Bos JD, Meinardi MM (2000) Exp Dermatol 9:165",) + MACROMOLECULE
 # parameters
 
 
-@lru_cache(maxsize=1)
-def parameters() -> dict[str, dict[str, Any]]:
-    """Return the packaged ``stratum_corneum.toml`` as ``{section: {name: {value, unit, source}}}``."""
-    text = resources.files("dermsim.parameters").joinpath("stratum_corneum.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def parameters() -> _parameters.ParameterTable:
+    """The packaged ``stratum_corneum.toml`` through `dermsim.parameters.load` (kernel units, cached)."""
+    return _parameters.load("stratum_corneum")
 
 
 def _v(section: str, name: str) -> Any:
-    return parameters()[section][name]["value"]
+    """Value of ``stratum_corneum.toml`` ``[section] name`` in the kernel unit (cm, h, ug, g/mol …)."""
+    return parameters()[section][name].value
+
+
+def _in(section: str, name: str, unit: str) -> float:
+    """Value of ``[section] name`` in ``unit``: for correlations evaluated in the units they were published in
+    (the result is then converted to kernel units with `_to_kernel`)."""
+    return parameters()[section][name].to(unit)
+
+
+def _to_kernel(unit: str, kernel: str) -> float:
+    """Exact factor from a published unit to the kernel unit (e.g. cm^2/s -> cm^2/h = 3600)."""
+    from dermsim.units import conversion_factor
+
+    return conversion_factor(unit, kernel)
 
 
 def _check_hydration(hydration: str) -> str:
@@ -158,11 +168,11 @@ def sc_swelling_factor(hydration: str) -> float:
     site's normal SC thickness by this factor.
     """
     _check_hydration(hydration)
-    return float(_v("hydration", f"thickness_{hydration}") / _v("hydration", "thickness_normal"))
+    return float(_in("hydration", f"thickness_{hydration}", "um") / _in("hydration", "thickness_normal", "um"))
 
 
 def _sc_reference_thickness_cm(hydration: str) -> float:
-    return float(_v("hydration", f"thickness_{hydration}")) * 1e-4
+    return float(_v("hydration", f"thickness_{hydration}"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +247,7 @@ def fraction_unionised(ph: Any, acid_base: Any = "neutral", pka_acid: Any = None
 # empirical kp QSPRs
 
 
-def potts_guy_log_kp(mw: Any, log_kow: Any, constant: float = POTTS_GUY_CONSTANT_EXACT) -> np.ndarray:
+def potts_guy_log_kp(mw: Any, log_kow: Any, constant: float | None = None) -> np.ndarray:
     """Potts & Guy 1992: ``log10 kp [cm/h] = constant + 0.71 log Kow - 0.0061 MW``.
 
     Parameters
@@ -246,16 +256,20 @@ def potts_guy_log_kp(mw: Any, log_kow: Any, constant: float = POTTS_GUY_CONSTANT
         Molecular weight (g/mol).
     log_kow : array_like
         log10 octanol/water partition coefficient (dimensionless).
-    constant : float
-        Intercept in log10(cm/h). Default: the published -6.3 log10(cm/s) converted exactly
-        (-2.7437). `POTTS_GUY_CONSTANT_ROUNDED` (-2.74) reproduces tables that round it.
+    constant : float, optional
+        Intercept in log10(cm/h). Default: the published -6.3 log10(cm/s) of ``stratum_corneum.toml``
+        converted exactly (-2.7437 = `POTTS_GUY_CONSTANT_EXACT`). `POTTS_GUY_CONSTANT_ROUNDED` (-2.74)
+        reproduces tables that round it.
 
     Returns
     -------
     numpy.ndarray
         log10 kp (cm/h).
     """
-    return constant + 0.71 * np.asarray(log_kow, dtype=float) - 0.0061 * np.asarray(mw, dtype=float)
+    if constant is None:
+        constant = _v("potts_guy", "log_constant_cm_s")                   # log10(cm/h) after loading
+    return (constant + _v("potts_guy", "log_kow_slope") * np.asarray(log_kow, dtype=float)
+            - _v("potts_guy", "mw_slope") * np.asarray(mw, dtype=float))
 
 
 def mitragotri_log_kp(mw: Any, log_kow: Any) -> np.ndarray:
@@ -272,10 +286,11 @@ def mitragotri_log_kp(mw: Any, log_kow: Any) -> np.ndarray:
         log10 Kow (dimensionless).
     """
     mw = np.asarray(mw, dtype=float)
-    r2 = (3.0 * _v("mitragotri", "volume_per_dalton") * mw / (4.0 * np.pi)) ** (2.0 / 3.0)
-    log_kp_cm_s = (math.log10(_v("mitragotri", "prefactor")) + _v("mitragotri", "log_kow_exponent")
-                   * np.asarray(log_kow, dtype=float) - _v("mitragotri", "size_coefficient") * r2 / math.log(10.0))
-    return log_kp_cm_s + LOG10_SECONDS_PER_HOUR
+    r2 = (3.0 * _in("mitragotri", "volume_per_dalton", "angstrom^3*mol/g") * mw / (4.0 * np.pi)) ** (2.0 / 3.0)
+    log_kp_cm_s = (math.log10(_in("mitragotri", "prefactor", "cm/s")) + _v("mitragotri", "log_kow_exponent")
+                   * np.asarray(log_kow, dtype=float) - _in("mitragotri", "size_coefficient", "1/angstrom^2") * r2
+                   / math.log(10.0))
+    return log_kp_cm_s + math.log10(_to_kernel("cm/s", "cm/h"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,21 +303,22 @@ def _molar_volume(mw: np.ndarray) -> np.ndarray:
 
 
 def _solute_radius_and_daq(molar_volume: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solute radius a_s (angstrom) and free aqueous diffusivity D_aq (cm^2/h), Dancik 2013."""
-    small = molar_volume < _v("solute_size", "size_switch_molar_volume")
-    a_s = np.where(small, _v("solute_size", "radius_small_coefficient") * molar_volume ** 0.6,
-                   _v("solute_size", "radius_large_coefficient") * molar_volume ** (1.0 / 3.0))
-    d_aq = np.where(small, _v("solute_size", "aqueous_diffusivity_small") * molar_volume ** -0.6,
-                    _v("solute_size", "aqueous_diffusivity_large") * molar_volume ** (-1.0 / 3.0))
-    return a_s, d_aq * SECONDS_PER_HOUR
+    """Solute radius a_s (angstrom, as published) and free aqueous diffusivity D_aq (cm^2/h), Dancik 2013
+    (V_A in cm^3/mol)."""
+    small = molar_volume < _in("solute_size", "size_switch_molar_volume", "cm^3/mol")
+    a_s = np.where(small, _in("solute_size", "radius_small_coefficient", "angstrom") * molar_volume ** 0.6,
+                   _in("solute_size", "radius_large_coefficient", "angstrom") * molar_volume ** (1.0 / 3.0))
+    d_aq = np.where(small, _in("solute_size", "aqueous_diffusivity_small", "cm^2/s") * molar_volume ** -0.6,
+                    _in("solute_size", "aqueous_diffusivity_large", "cm^2/s") * molar_volume ** (-1.0 / 3.0))
+    return a_s, d_aq * _to_kernel("cm^2/s", "cm^2/h")
 
 
 def _sc_volume_fractions(hydration: str) -> dict[str, float]:
     """Volume fractions of the SC (lipid, protein, water; corneocyte = protein + water) and phi_f."""
     nu = float(_v("hydration", f"water_per_dry_mass_{hydration}"))
-    v_lip = _v("composition", "lipid_dry_mass_fraction") / _v("composition", "lipid_density")
-    v_pro = _v("composition", "protein_dry_mass_fraction") / _v("composition", "protein_density")
-    v_w = nu / _v("composition", "water_density")
+    v_lip = _v("composition", "lipid_dry_mass_fraction") / _in("composition", "lipid_density", "g/cm^3")
+    v_pro = _v("composition", "protein_dry_mass_fraction") / _in("composition", "protein_density", "g/cm^3")
+    v_w = nu / _in("composition", "water_density", "g/cm^3")               # cm^3 per g of dry SC
     total = v_lip + v_pro + v_w
     return {"lipid": v_lip / total, "protein": v_pro / total, "water": v_w / total,
             "corneocyte": (v_pro + v_w) / total, "fibre_in_corneocyte": v_pro / (v_pro + v_w), "nu": nu}
@@ -317,8 +333,8 @@ def _sc_partition_neutral(log_kow: np.ndarray, hydration: str) -> np.ndarray:
     f = _sc_volume_fractions(hydration)
     w_pro = _v("composition", "protein_dry_mass_fraction")
     pc_pro = _v("partition", "protein_coefficient") * 10.0 ** (_v("partition", "protein_exponent") * log_kow)
-    k_cor = (pc_pro * w_pro + f["nu"]) / (w_pro * _v("composition", "water_density")
-                                         / _v("composition", "protein_density") + f["nu"])
+    k_cor = (pc_pro * w_pro + f["nu"]) / (w_pro * _in("composition", "water_density", "g/cm^3")
+                                         / _in("composition", "protein_density", "g/cm^3") + f["nu"])
     return (1.0 - f["corneocyte"]) * _k_lip(log_kow) + f["corneocyte"] * k_cor
 
 
@@ -334,18 +350,20 @@ def _sc_transcellular_permeability(mw: np.ndarray, log_kow: np.ndarray, hydratio
     f = _sc_volume_fractions(hydration)
     vol = _molar_volume(mw) if molar_volume is None else molar_volume
     a_s, d_aq = _solute_radius_and_daq(vol)
-    lam = a_s / (10.0 * _v("composition", "keratin_fibre_radius"))  # nm -> angstrom
+    lam = a_s / _in("composition", "keratin_fibre_radius", "angstrom")
     phi_f_prime = f["fibre_in_corneocyte"] * (1.0 + lam) ** 2
     k_cor_free = np.clip(1.0 - phi_f_prime, 1e-12, None)
     c = _v("homogenisation", f"hindrance_{key}")
     f_hydro = np.clip(c[0] + c[1] * lam + c[2] * lam ** 2 + c[3] * lam ** 3, 1e-12, None)
     d_cor_free = d_aq * k_cor_free * f_hydro                                    # cm^2/h
-    d_lip = (_v("lipid_transport", "lateral_diffusivity_coefficient") * mw ** _v("lipid_transport", "lateral_diffusivity_exponent")
-             + _v("lipid_transport", "lateral_diffusivity_floor")) * SECONDS_PER_HOUR / divisor
-    k_trans = 10.0 ** (_v("lipid_transport", "transbilayer_log_intercept")
-                       - _v("lipid_transport", "transbilayer_mw_slope") * mw ** (1.0 / 3.0)) * SECONDS_PER_HOUR / divisor
-    l_x = _v("hydration", f"horizontal_period_{hydration}") * 1e-4
-    delta = _v("composition", "lipid_bilayer_thickness") * 1e-7
+    d_lip = (_in("lipid_transport", "lateral_diffusivity_coefficient", "cm^2/s")
+             * mw ** _v("lipid_transport", "lateral_diffusivity_exponent")
+             + _in("lipid_transport", "lateral_diffusivity_floor", "cm^2/s")) * _to_kernel("cm^2/s", "cm^2/h") / divisor
+    k_trans = 10.0 ** (_in("lipid_transport", "transbilayer_log_intercept", "log10(cm/s)")
+                       - _v("lipid_transport", "transbilayer_mw_slope") * mw ** (1.0 / 3.0)) \
+        * _to_kernel("cm/s", "cm/h") / divisor
+    l_x = _v("hydration", f"horizontal_period_{hydration}")
+    delta = _v("composition", "lipid_bilayer_thickness")
     k_lip = _k_lip(log_kow)
     ratio_r = k_trans * l_x ** 2 / (delta * d_lip)
     sigma = d_lip * k_lip / (d_cor_free * k_cor_free)
@@ -373,8 +391,9 @@ def _sc_polar_permeability(mw: np.ndarray, hydration: str, molar_volume: np.ndar
     a_s, d_aq = _solute_radius_and_daq(vol)
     # the same tissue has the same pore pathway in every state: refer it to the normal-state
     # thickness (the state's reference SC is that tissue swollen by sc_swelling_factor)
-    h_ref = _v("polar_pathway", "reference_thickness") * 1e-4
-    return _v("polar_pathway", "porosity_over_tortuosity") * d_aq * renkin_hindrance(a_s, _v("polar_pathway", "pore_radius")) / h_ref
+    h_ref = _v("polar_pathway", "reference_thickness")
+    pore = _in("polar_pathway", "pore_radius", "angstrom")
+    return _v("polar_pathway", "porosity_over_tortuosity") * d_aq * renkin_hindrance(a_s, pore) / h_ref
 
 
 def _fu_coefficients(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -394,17 +413,17 @@ def _viable_tissue(mw: np.ndarray, log_kow: np.ndarray, kinds: np.ndarray, f_non
     f_unbound = np.clip(1.0 - (e + b) / (e + 1.0 + b), 1e-12, 1.0)
     binding = (_v("viable_tissue", "binding_constant") + _v("viable_tissue", "binding_albumin") / f_unbound
                + _v("viable_tissue", "binding_lipid") * f_non_tissue * _k_lip(log_kow))
-    d_free = 10.0 ** (_v("viable_tissue", "free_diffusivity_log_intercept")
-                      - _v("viable_tissue", "free_diffusivity_log_slope") * np.log10(mw)) * SECONDS_PER_HOUR
+    d_free = 10.0 ** (_in("viable_tissue", "free_diffusivity_log_intercept", "log10(cm^2/s)")
+                      - _v("viable_tissue", "free_diffusivity_log_slope") * np.log10(mw)) * _to_kernel("cm^2/s", "cm^2/h")
     return {"D": d_free / binding, "K": _v("viable_tissue", "aqueous_fraction") * binding,
             "binding": binding, "fraction_unbound": f_unbound}
 
 
 def _dermal_clearance(mw: np.ndarray, log_kow: np.ndarray, binding: np.ndarray) -> np.ndarray:
     """Dancik 2013 dermal clearance k_de = [1/(1/(P_cap S) + 1/Q)]/binding (1/h)."""
-    p_cap = _v("dermal_clearance", "capillary_pg_multiplier") * 10.0 ** potts_guy_log_kp(mw, log_kow, POTTS_GUY_CONSTANT_EXACT)
+    p_cap = _v("dermal_clearance", "capillary_pg_multiplier") * 10.0 ** potts_guy_log_kp(mw, log_kow)
     ps = p_cap * _v("dermal_clearance", "capillary_area_per_volume")                  # 1/h
-    q = _v("dermal_clearance", "flow_limited_rate") * 60.0                            # 1/min -> 1/h
+    q = _v("dermal_clearance", "flow_limited_rate")                                   # 1/h
     return (1.0 / (1.0 / ps + 1.0 / q)) / binding
 
 
@@ -546,7 +565,7 @@ def log_kp(mw: Any, log_kow: Any, *, model: str = "kasting-chen", acid_base: Any
         if membrane == "epidermis":
             f_tissue = fraction_unionised(_v("ionisation", "tissue_ph"), kinds, pka_acid, pka_base) * np.ones(shape)
             vt = _viable_tissue(mw_safe, lk_a, kinds, f_tissue)
-            h_ve = (_v("viable_tissue", "default_viable_thickness") * 1e-4 if viable_thickness_cm is None
+            h_ve = (_v("viable_tissue", "default_viable_thickness") if viable_thickness_cm is None
                     else np.asarray(viable_thickness_cm, dtype=float))
             resistance = resistance + h_ve / (vt["K"] * vt["D"])
         kp = 1.0 / resistance
@@ -646,7 +665,7 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
     k_sc = float(f_non * k_neutral[0] + (1.0 - f_non) * _sc_volume_fractions(hydration)["water"])
     if mdl.whole_membrane:
         h_ref = (reference_sc_thickness_cm if reference_sc_thickness_cm is not None
-                 else _v("hydration", "thickness_normal") * 1e-4 * sc_swelling_factor(hydration))
+                 else _v("hydration", "thickness_normal") * sc_swelling_factor(hydration))
     else:
         h_ref = _sc_reference_thickness_cm(hydration)
     p_sc = float(mdl.sc_permeability(mw_a, lk_a, np.array([f_non]), hydration, mv_arr)[0])
@@ -679,4 +698,4 @@ def aqueous_size(compound: Any) -> tuple[float, float]:
     mv = _attr(compound, "molar_volume")
     volume = np.array([float(mv)]) if mv is not None else _molar_volume(np.array([mw]))
     a_s, d_aq = _solute_radius_and_daq(volume)
-    return float(a_s[0]) * 1e-8, float(d_aq[0])
+    return float(a_s[0]) * _to_kernel("angstrom", "cm"), float(d_aq[0])

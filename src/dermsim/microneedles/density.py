@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dermsim import parameters
 from dermsim.errors import InputError
-from dermsim.microneedles import _parameters as par
+
+_RULES = "microneedle"  # parameters/microneedle.toml, read through dermsim.parameters
 
 if TYPE_CHECKING:
     from dermsim.microneedles.devices import Device
@@ -55,7 +57,7 @@ def stamp_density_per_application(needle_count: int, array_area: float) -> float
 
 def default_pen_speed() -> float:
     """cm/h, default hand speed of a pen (thin; see parameters/microneedle.toml)."""
-    return par.value("density/pen_hand_speed", "cm/h")
+    return parameters.entry(_RULES, "density/pen_hand_speed").to("cm/h")
 
 
 def density_per_pass(device: Device, *, speed: float | None = None, stroke_frequency: float | None = None) -> float:

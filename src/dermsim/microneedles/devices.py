@@ -17,7 +17,6 @@ Kinds and how a pass is counted (see `dermsim.microneedles.density`):
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from typing import Any
 
 from dermsim import parameters
@@ -287,20 +286,20 @@ def device_from_spec(spec: dict[str, Any], *, sources: dict[str, str] | None = N
                   swath_width=q.get("swath_width"), description=str(spec.get("description", "")), sources=srcs)
 
 
-def _spec_from_entry(name: str, entry: dict) -> tuple[dict[str, Any], dict[str, str]]:
+def _spec_from_entry(name: str, entry) -> tuple[dict[str, Any], dict[str, str]]:
+    """Device spec of a ``devices.toml`` table: quantities as numbers in their internal unit (`_QUANTITIES`)."""
     spec: dict[str, Any] = {"name": name}
     srcs: dict[str, str] = {}
     for key, item in entry.items():
-        if isinstance(item, dict):
-            val, unit = item["value"], item.get("unit", "")
-            spec[key] = f"{val} {unit}" if unit and not isinstance(val, bool) else val
-            srcs[key] = item.get("source", "")
+        if isinstance(item, parameters.Parameter):
+            spec[key] = item.to(_QUANTITIES[key]) if key in _QUANTITIES else item.value
+            srcs[key] = item.source
         else:
             spec[key] = item
     return spec, srcs
 
 
-@lru_cache(maxsize=1)
+@parameters.cache
 def _library() -> dict[str, Device]:
     library = {}
     for name, entry in parameters.load("devices").items():

@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from dermsim import parameters
 from dermsim.errors import InputError
-from dermsim.microneedles import _parameters as par
+
+_RULES = "microneedle"  # parameters/microneedle.toml, read through dermsim.parameters
 
 if TYPE_CHECKING:
     from dermsim.anatomy import Skin
@@ -109,7 +111,7 @@ class Insertion:
 
 def insertion_force(tip_radius: float) -> float:
     """Force (N) one needle of tip radius ``tip_radius`` (cm) needs to pierce skin: p_ins · π r_tip²."""
-    return par.value("insertion/force/insertion_pressure", "N/cm^2") * math.pi * tip_radius ** 2
+    return parameters.entry(_RULES, "insertion/force/insertion_pressure").to("N/cm^2") * math.pi * tip_radius ** 2
 
 
 def needle_width(distance_from_tip: float, nominal_length: float, base_diameter: float, tip_radius: float) -> float:
@@ -142,7 +144,8 @@ def _application_constants(application: str) -> tuple[float, float, tuple[tuple[
     widening_key = "roller" if application == "roller" else "perpendicular"
     paths = (f"insertion/depth_fraction/{fraction_key}", f"insertion/surface_widening/{widening_key}",
              "insertion/force/insertion_pressure")
-    return par.value(paths[0]), par.value(paths[1]), par.cited(*paths)
+    return (parameters.entry(_RULES, paths[0]).to(""), parameters.entry(_RULES, paths[1]).to(""),
+            parameters.cited(_RULES, *paths))
 
 
 def insert_needle(nominal_length: float, base_diameter: float, tip_radius: float,

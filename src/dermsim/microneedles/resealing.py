@@ -36,8 +36,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dermsim import parameters
 from dermsim.errors import InputError
-from dermsim.microneedles import _parameters as par
+
+_RULES = "microneedle"  # parameters/microneedle.toml, read through dermsim.parameters
 
 LN2 = math.log(2.0)
 
@@ -113,10 +115,11 @@ def age_factor(age_years: float | None, elderly_factor: float | None = None) -> 
         return 1.0
     if isinstance(age_years, bool) or not isinstance(age_years, int | float) or not 0 <= age_years <= 130:
         raise InputError("age", age_years, "an age in years between 0 and 130")
-    factor = par.value("resealing/elderly_factor") if elderly_factor is None else elderly_factor
+    factor = parameters.entry(_RULES, "resealing/elderly_factor").to("") if elderly_factor is None else elderly_factor
     if not factor >= 1:
         raise InputError("elderly_factor", factor, "a factor ≥ 1 (closure is slower in the elderly)")
-    young, old = par.value("resealing/young_age", "year"), par.value("resealing/elderly_age", "year")
+    young = parameters.entry(_RULES, "resealing/young_age").to("year")
+    old = parameters.entry(_RULES, "resealing/elderly_age").to("year")
     weight = min(max((age_years - young) / (old - young), 0.0), 1.0)
     return 1.0 + (factor - 1.0) * weight
 
@@ -135,18 +138,18 @@ def resealing(channel_depth: float, *, occluded: bool = False, age_years: float 
     """
     if isinstance(channel_depth, bool) or not isinstance(channel_depth, int | float) or not channel_depth >= 0:
         raise InputError("channel_depth", channel_depth, "a depth ≥ 0 cm")
-    f_c = par.value("resealing/closure_threshold")
+    f_c = parameters.entry(_RULES, "resealing/closure_threshold").to("")
     halvings = math.log2(1 / f_c)
-    alpha = par.value("resealing/size_exponent")
+    alpha = parameters.entry(_RULES, "resealing/size_exponent").to("")
     f_age = age_factor(age_years, elderly_factor)
-    f_ai = par.value("resealing/anti_inflammatory_factor") if anti_inflammatory else 1.0
-    size_b = (channel_depth / par.value("resealing/barrier_reference_depth", "cm")) ** alpha
-    size_p = (channel_depth / par.value("resealing/physical_reference_depth", "cm")) ** alpha
+    f_ai = parameters.entry(_RULES, "resealing/anti_inflammatory_factor").to("") if anti_inflammatory else 1.0
+    size_b = (channel_depth / parameters.entry(_RULES, "resealing/barrier_reference_depth").to("cm")) ** alpha
+    size_p = (channel_depth / parameters.entry(_RULES, "resealing/physical_reference_depth").to("cm")) ** alpha
     if occluded:
-        barrier0 = par.value("resealing/occluded_barrier_half_life", "h")
+        barrier0 = parameters.entry(_RULES, "resealing/occluded_barrier_half_life").to("h")
     else:
-        barrier0 = par.value("resealing/non_occluded_barrier_recovery_time", "h") / halvings
-    physical0 = par.value("resealing/non_occluded_physical_closure_time", "h") / halvings
+        barrier0 = parameters.entry(_RULES, "resealing/non_occluded_barrier_recovery_time").to("h") / halvings
+    physical0 = parameters.entry(_RULES, "resealing/non_occluded_physical_closure_time").to("h") / halvings
     common = f_age * f_ai
     barrier = barrier0 * size_b * common
     physical = physical0 * size_p * common
@@ -161,4 +164,4 @@ def resealing(channel_depth: float, *, occluded: bool = False, age_years: float 
         paths.append("resealing/anti_inflammatory_factor")
     return Resealing(half_life=barrier, physical_half_life=physical, closure_threshold=f_c, occluded=bool(occluded),
                      age_factor=f_age, anti_inflammatory_factor=f_ai, size_factor_barrier=size_b,
-                     size_factor_physical=size_p, sources=par.cited(*paths))
+                     size_factor_physical=size_p, sources=parameters.cited(_RULES, *paths))

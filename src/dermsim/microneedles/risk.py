@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dermsim import parameters
 from dermsim.errors import InputError
-from dermsim.microneedles import _parameters as par
+
+_RULES = "microneedle"  # parameters/microneedle.toml, read through dermsim.parameters
 
 if TYPE_CHECKING:
     from dermsim.microneedles.density import ChannelCount
@@ -88,8 +90,8 @@ def capillary_strike_probability(channel_diameter):
     d = np.asarray(channel_diameter, dtype=float)
     if np.any(d < 0) or np.any(np.isnan(d)):
         raise InputError("channel_diameter", channel_diameter, "a diameter ≥ 0 cm")
-    rho = par.value("bleeding/capillary_density", "1/cm^2")
-    dc = par.value("bleeding/capillary_diameter", "cm")
+    rho = parameters.entry(_RULES, "bleeding/capillary_density").to("1/cm^2")
+    dc = parameters.entry(_RULES, "bleeding/capillary_diameter").to("cm")
     return -np.expm1(-rho * math.pi * ((d + dc) / 2) ** 2)
 
 
@@ -112,8 +114,8 @@ def expected_bleeding_points(punctures_per_area, channels_per_area, channel_diam
     d = np.asarray(channel_diameter, dtype=float)
     if np.any(n < 0) or np.any(nd < 0) or np.any(d < 0) or not treated_area > 0:
         raise InputError("bleeding", (punctures_per_area, channel_diameter), "densities, diameters ≥ 0 and an area > 0")
-    rho = par.value("bleeding/capillary_density", "1/cm^2")
-    dc = par.value("bleeding/capillary_diameter", "cm")
+    rho = parameters.entry(_RULES, "bleeding/capillary_density").to("1/cm^2")
+    dc = parameters.entry(_RULES, "bleeding/capillary_diameter").to("cm")
     capillaries_struck = rho * treated_area * -np.expm1(-n * math.pi * ((d + dc) / 2) ** 2)
     return np.minimum(nd * treated_area * capillary_strike_probability(d), capillaries_struck)
 
@@ -124,16 +126,19 @@ def pain_fraction(nominal_length, needles):
     n = np.asarray(needles, dtype=float)
     if np.any(length <= 0) or np.any(n < 1):
         raise InputError("pain", (nominal_length, needles), "a length > 0 and at least one needle")
-    ref_l = par.value("pain/reference_length", "cm")
-    ref_n = par.value("pain/reference_needles")
-    return (par.value("pain/reference_fraction") * (length / ref_l) ** par.value("pain/length_exponent")
-            * (n / ref_n) ** par.value("pain/number_exponent"))
+    ref_l = parameters.entry(_RULES, "pain/reference_length").to("cm")
+    ref_n = parameters.entry(_RULES, "pain/reference_needles").to("")
+    return (parameters.entry(_RULES, "pain/reference_fraction").to("")
+            * (length / ref_l) ** parameters.entry(_RULES, "pain/length_exponent").to("")
+            * (n / ref_n) ** parameters.entry(_RULES, "pain/number_exponent").to(""))
 
 
 def pain_extrapolated(nominal_length: float, needles: int) -> bool:
     """True outside Gill 2008's tested 480–1450 µm and 5–50 needles."""
-    lo, hi = par.value("pain/reference_length", "cm"), par.value("pain/max_tested_length", "cm")
-    n_lo, n_hi = par.value("pain/reference_needles"), par.value("pain/max_tested_needles")
+    lo = parameters.entry(_RULES, "pain/reference_length").to("cm")
+    hi = parameters.entry(_RULES, "pain/max_tested_length").to("cm")
+    n_lo = parameters.entry(_RULES, "pain/reference_needles").to("")
+    n_hi = parameters.entry(_RULES, "pain/max_tested_needles").to("")
     return not (lo * (1 - 1e-9) <= nominal_length <= hi * (1 + 1e-9) and n_lo <= needles <= n_hi)
 
 
@@ -141,7 +146,7 @@ def log_reduction(sterilisation: str) -> float:
     """Log₁₀ reduction of a decontamination method ("autoclave", "alcohol-wipe", "none")."""
     if sterilisation not in STERILISATION:
         raise InputError("sterilisation", sterilisation, f"one of {', '.join(STERILISATION)}", choices=STERILISATION)
-    return par.value(f"infection/log_reduction/{sterilisation}")
+    return parameters.entry(_RULES, f"infection/log_reduction/{sterilisation}").to("")
 
 
 def infection_risk_index(punctures: float, mean_open_time: float, sterilisation: str,
@@ -159,7 +164,8 @@ def infection_risk_index(punctures: float, mean_open_time: float, sterilisation:
         raise InputError("infection", (punctures, mean_open_time), "punctures ≥ 0 and an open time ≥ 0 h")
     if isinstance(bioburden_factor, bool) or not isinstance(bioburden_factor, int | float) or not bioburden_factor > 0:
         raise InputError("skin_bioburden", bioburden_factor, "a factor > 0 relative to ordinary skin")
-    ref = par.value("infection/reference_punctures") * par.value("infection/reference_open_time", "h")
+    ref = (parameters.entry(_RULES, "infection/reference_punctures").to("")
+           * parameters.entry(_RULES, "infection/reference_open_time").to("h"))
     return punctures * mean_open_time / ref * bioburden_factor * 10 ** (-log_reduction(sterilisation))
 
 
@@ -174,7 +180,7 @@ def home_use_flags(device: Device, nominal_length: float, *, sterilisation: str,
                    bleeding_expected: bool) -> tuple[str, ...]:
     """Warnings for use outside a clinic, each citing its source."""
     flags = []
-    limit = par.value("home_use/max_needle_length", "cm")
+    limit = parameters.entry(_RULES, "home_use/max_needle_length").to("cm")
     if nominal_length > limit * (1 + 1e-9):
         flags.append(f"needle length {nominal_length * 10:g} mm above the {limit * 10:g} mm advised maximum for "
                      "home use (drpen.net needle-depth guide, manufacturer)")
@@ -223,7 +229,7 @@ def assess_risk(device: Device, insertion: Insertion, channels: ChannelCount, re
     n_event = needles_per_event(device)
     pain = float(pain_fraction(insertion.nominal_length, n_event)) if insertion.pierces else 0.0
     device_sets = punctures / device.needle_count
-    inoculum = device_sets * par.value("infection/contaminated_inoculum_per_array") * 10 ** (-lr)
+    inoculum = device_sets * parameters.entry(_RULES, "infection/contaminated_inoculum_per_array").to("") * 10 ** (-lr)
     paths = ["pain/length_exponent", "pain/number_exponent", "pain/reference_fraction",
              f"infection/log_reduction/{sterilisation}", "infection/contaminated_inoculum_per_array",
              "infection/reference_punctures", "home_use/max_needle_length"]
@@ -240,4 +246,4 @@ def assess_risk(device: Device, insertion: Insertion, channels: ChannelCount, re
                 wound_wall_area=punctures * insertion.wall_area, wound_surface_area=punctures * insertion.surface_area,
                 home_use_flags=home_use_flags(device, insertion.nominal_length, sterilisation=sterilisation,
                                               reuse_count=reuse_count, bleeding_expected=bleeding),
-                anaesthetic=anaesthetic, sources=par.cited(*paths))
+                anaesthetic=anaesthetic, sources=parameters.cited(_RULES, *paths))

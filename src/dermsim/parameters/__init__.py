@@ -27,8 +27,8 @@ from typing import Any
 
 from dermsim.errors import DermsimError, InputError
 
-__all__ = ["Parameter", "ParameterTable", "ParameterFileError", "FLAGS", "load", "directory", "cache",
-           "clear_caches", "sources", "names"]
+__all__ = ["Parameter", "ParameterTable", "ParameterFileError", "FLAGS", "load", "build", "entry", "cited", "directory",
+           "cache", "clear_caches", "sources", "names"]
 
 #: Flags a parameter can carry (see README.md): thin = weak or single secondary evidence; calibration = chosen
 #: so the model reproduces a named measurement; estimate = computed/predicted, not measured; fitted = a global
@@ -39,7 +39,12 @@ _ENTRY_KEYS = {"value", "unit", "source", "sd"}
 
 
 class ParameterFileError(DermsimError, ValueError):
-    """A packaged parameter file is missing, unreadable or has an invalid entry (message: file, path, problem)."""
+    """A parameter file is missing, unreadable or has an invalid entry. One line: "file: key.path: problem";
+    the parts are kept as ``where``, ``path`` and ``problem``."""
+
+    def __init__(self, where: str, path: str, problem: str):
+        self.where, self.path, self.problem = where, path, problem
+        super().__init__(f"{where}: {path}: {problem}" if path else f"{where}: {problem}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,7 +61,7 @@ def _log_unit(unit: str) -> str | None:
 
 def _convert(value: Any, unit: str, target: str) -> Any:
     """``value`` (number or nested list) written in ``unit`` expressed in ``target`` (raises InputError)."""
-    from dermsim.units import convert, unit_factor
+    from dermsim.units import conversion_factor, convert
 
     if isinstance(value, (list, tuple)):
         return tuple(_convert(v, unit, target) for v in value)
@@ -66,12 +71,8 @@ def _convert(value: Any, unit: str, target: str) -> Any:
                          problem=f"{unit!r} cannot be converted to {target!r}")
     if log_from is None:
         return convert(float(value), unit, target)
-    f_from, d_from = unit_factor(log_from)
-    f_to, d_to = unit_factor(log_to)
-    if d_from != d_to:
-        raise InputError("unit", target, f"units compatible with {unit}",
-                         problem=f"{unit!r} cannot be converted to {target!r}")
-    return float(value) if f_from == f_to else float(value) + math.log10(f_from / f_to)
+    factor = conversion_factor(log_from, log_to, "unit", unit)
+    return float(value) if factor == 1.0 else float(value) + math.log10(factor)
 
 
 @dataclass(frozen=True)
@@ -149,19 +150,15 @@ class Parameter(dict):
 
 def _make_parameter(entry: dict, path: str, where: str) -> Parameter:
     def fail(problem: str):
-        raise ParameterFileError(f"{where}: {path}: {problem}")
+        raise ParameterFileError(where, path, problem)
 
     unknown = set(entry) - _ENTRY_KEYS - set(FLAGS)
     if unknown:
-        fail(f"unknown key(s) {', '.join(sorted(unknown))} (allowed: value, unit, source, sd, "
+        fail(f"has unknown key(s) {', '.join(sorted(unknown))} (allowed: value, unit, source, sd, "
              f"{', '.join(FLAGS)} = true)")
-    if "unit" not in entry:
-        fail('missing unit (write unit = "" for a dimensionless number, string or boolean)')
-    unit, source, value = entry["unit"], entry.get("source"), entry["value"]
-    if not isinstance(unit, str):
-        fail(f"unit must be a string, got {unit!r}")
+    source = entry.get("source")
     if not isinstance(source, str) or not source.strip():
-        fail("missing or empty source")
+        fail("has no source (every number needs its own source)")
     flags = set()
     for flag in FLAGS:
         if flag in entry:
@@ -169,6 +166,11 @@ def _make_parameter(entry: dict, path: str, where: str) -> Parameter:
                 fail(f"{flag} must be true or false, got {entry[flag]!r}")
             if entry[flag]:
                 flags.add(flag)
+    if "unit" not in entry:
+        fail('has no unit (write unit = "" for a dimensionless number, string or boolean)')
+    unit, value = entry["unit"], entry["value"]
+    if not isinstance(unit, str):
+        fail(f"unit must be a string, got {unit!r}")
     lowered = source.strip().lower()
     flags.update(f for f, prefix in _SOURCE_PREFIXES.items() if lowered.startswith(prefix))
 
@@ -269,7 +271,7 @@ def _build(data: Any, path: str, where: str) -> Any:
         if "value" in data:
             return _make_parameter(data, path, where)
         if "unit" in data or "source" in data:
-            raise ParameterFileError(f"{where}: {path}: entry without a value (has {', '.join(sorted(data))})")
+            raise ParameterFileError(where, path, f"entry without a value (has {', '.join(sorted(data))})")
         return ParameterTable({k: _build(v, f"{path}.{k}" if path else k, where) for k, v in data.items()},
                               f"{where}:{path}")
     if isinstance(data, list):
@@ -294,7 +296,7 @@ def _read(name: str) -> tuple[str, str]:
         return filename, resource.read_text("utf-8")
     except (OSError, FileNotFoundError) as exc:
         where = filename if _directory is None else str(resource)
-        raise ParameterFileError(f"{where}: cannot read parameter file ({exc.__class__.__name__})") from None
+        raise ParameterFileError(where, "", f"cannot read parameter file ({exc.__class__.__name__})") from None
 
 
 @lru_cache(maxsize=None)
@@ -308,8 +310,35 @@ def load(name: str) -> ParameterTable:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ParameterFileError(f"{filename}: invalid TOML ({exc})") from None
+        raise ParameterFileError(filename, "", f"invalid TOML ({exc})") from None
     return _build(data, "", filename)
+
+
+def build(data: Mapping, where: str, path: str = "") -> ParameterTable:
+    """Check and convert an already-parsed table (e.g. a library entry in a test) exactly as `load` does.
+
+    ``where`` names the file and ``path`` the key of ``data`` in it, for the messages.
+    """
+    return _build(dict(data), path, where)
+
+
+def entry(name: str, path: str) -> Any:
+    """The item at ``path`` ("section/…/key", keys separated by "/") of `load` (name): usually a `Parameter`.
+
+    ``parameters.entry("microneedle", "density/pen_hand_speed").to("cm/h")``.
+    """
+    item: Any = load(name)
+    for key in path.split("/"):
+        try:
+            item = item[key]
+        except (KeyError, TypeError):
+            raise ParameterFileError(f"{name}.toml", path.replace("/", "."), "no such entry") from None
+    return item
+
+
+def cited(name: str, *paths: str) -> tuple[tuple[str, str], ...]:
+    """``(dotted path, source)`` of the entries at ``paths`` of file ``name``, for provenance, in the order given."""
+    return tuple((p.replace("/", "."), entry(name, p).source) for p in paths)
 
 
 def names() -> list[str]:
