@@ -57,3 +57,27 @@ def test_fast_path_errors_name_field_and_units():
         to_internal("15", "thickness", "cm")
     # pint fallback keeps working and agrees (inch is not in the table)
     assert math.isclose(to_internal("1 inch", "thickness", "cm"), 2.54)
+
+
+@pytest.mark.parametrize("symbol", sorted(FAST_UNITS))
+def test_exact_table_rounds_to_the_float_table(symbol):
+    from dermsim.units import FAST_EXACT
+
+    assert FAST_EXACT[symbol][1] == FAST_UNITS[symbol][1]
+    assert float(FAST_EXACT[symbol][0]) == FAST_UNITS[symbol][0]
+
+
+def test_kernel_units_one_unit_per_dimension_and_exact_conversions():
+    from dermsim.units import conversion_factor, convert, kernel_unit
+
+    for system in KERNEL_UNITS:
+        for unit in KERNEL_UNITS[system].values():
+            assert kernel_unit(unit, system)[0] == unit
+    assert kernel_unit("1/week") == ("1/h", 1 / 168)
+    assert kernel_unit("1/week", "epidermis") == ("1/day", 1 / 7)
+    assert kernel_unit("g/g") == ("", 1.0)
+    assert kernel_unit("N")[0] == "cm*ug/h^2"
+    assert conversion_factor("cm^2/s", "cm^2/h") == 3600.0 and conversion_factor("um", "cm") == 1e-4
+    assert convert(3.5, "nm", "angstrom") == 35.0 and convert(25.6, "year", "day") == 25.6 * 365.25
+    with pytest.raises(InputError, match="cannot be converted"):
+        convert(1.0, "um", "h")
