@@ -67,9 +67,9 @@ def _physics():
         if s.get("microneedle"):
             for band, amount in s["microneedle"]["where_it_is_at_end_ug_per_cm2"].items():
                 out[f"{example}.mn.{band}"] = amount
-    plan = plan_treatment("roller-192-0.5mm", "face", passes=4, treated_area_cm2="300 cm^2").summary()
-    pen = plan_treatment("pen-12", "forearm", passes=2, treated_area_cm2="50 cm^2",
-                         depth_setting_cm="1 mm", sterilisation="alcohol-wipe").summary()
+    plan = plan_treatment("roller-192-0.5mm", "face", passes=4, treated_area_cm2=300.0).summary()
+    pen = plan_treatment("pen-12", "forearm", passes=2, treated_area_cm2=50.0,
+                         depth_setting_cm=0.1, sterilisation="alcohol-wipe").summary()
     for prefix, summary in (("roller", plan), ("pen", pen)):
         for key, value in summary.items():
             if isinstance(value, float):
