@@ -58,10 +58,10 @@ from solver_vs_fipy import machine  # noqa: E402
 from timing import median_time  # noqa: E402
 
 from dermsim.chemistry import macromolecule as mm  # noqa: E402
-from dermsim.transport.channels import (Channel, ChannelCellModel, cell_radius_for_density,  # noqa: E402
-                                        discretise_cell, solve_channel_cell)
-from dermsim.transport.layered import Receptor, Region, Vehicle  # noqa: E402
-from dermsim.transport.parallel import ParallelPathwayModel, calibrate_exchange, solve_parallel  # noqa: E402
+from dermsim.microneedles.channel import Channel, cell_radius_for_density  # noqa: E402
+from dermsim.microneedles.channel_cell import ChannelCellModel, discretise_cell, solve_channel_cell  # noqa: E402
+from dermsim.microneedles.pathways import ParallelPathwayModel, calibrate_exchange, solve_parallel  # noqa: E402
+from dermsim.permeation.layered import Receptor, Region, Vehicle  # noqa: E402
 
 UM = 1e-4
 C0 = 1000.0
@@ -103,19 +103,19 @@ def fipy_solve(cell: ChannelCellModel, steps_per_output: int, times: np.ndarray 
     import fipy as fp
 
     mesh, row_region = cell.mesh()
-    system = discretise_cell(cell, mesh, row_region, 1.0)
+    system = discretise_cell(cell, mesh, row_region, 1.0).system
     nz, nr = mesh.shape
     R = cell.cell_radius
     to_fipy = R * R / 2.0                   # dermsim per-skin-area quantity → FiPy cylindrical (÷ 2π) units
     fmesh = fp.CylindricalGrid2D(dr=mesh.dr, dz=mesh.dz)      # x = r, y = depth; cell id = j·n_r + i
     w = nr
-    cells = slice(system.offset, system.offset + nz * nr)
+    cells = system.cell_slice
     cap = system.capacity[cells]
     loss = system.rate_weights[system.rate_index("cleared")][cells]
     g_r = np.zeros((nz, nr + 1))                                   # vertical faces (r = const)
-    g_r[:, 1:nr] = -system.bands[w - 1, cells].reshape(nz, nr)[:, 1:]
+    g_r[:, 1:nr] = -system.operator.bands[w - 1, cells].reshape(nz, nr)[:, 1:]
     g_z = np.zeros((nz + 1, nr))                                   # horizontal faces (depth = const)
-    g_z[1:nz] = -system.bands[0, cells].reshape(nz, nr)[1:]
+    g_z[1:nz] = -system.operator.bands[0, cells].reshape(nz, nr)[1:]
     u_top = C0 / cell.vehicle.partition
     g_z[0] = system.source[cells][:nr] / u_top
     g_bottom = system.rate_weights[system.rate_index("permeated")][cells][-nr:]

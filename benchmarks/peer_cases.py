@@ -163,7 +163,7 @@ class Accuracy:
         else:
             from dermsim.simulation import build
             from dermsim.transport.exact import solve_exact
-            from dermsim.transport.layered import discretise, steady_state_metrics
+            from dermsim.permeation.layered import discretise, steady_state_metrics
 
             system = discretise(build(scenario(case, MAX_CELLS)).model)
             row = system.rate_index("permeated")
@@ -220,7 +220,7 @@ def dermsim_run(case: Case, acc: Accuracy, cells: int, solver: str, repeats: int
     """Time `simulate` and the core (build + discretise + solve) for one resolution and solver."""
     from dermsim.simulation import build, output_times, simulate
     from dermsim.transport.exact import solve_exact
-    from dermsim.transport.layered import discretise
+    from dermsim.permeation.layered import discretise
     from dermsim.transport.timestep import solve_tr_bdf2
 
     sc = scenario(case, cells, solver, output_interval)

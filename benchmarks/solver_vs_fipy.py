@@ -203,7 +203,7 @@ def machine() -> str:
 def main() -> None:
     from dermsim.simulation import build, simulate
     from dermsim.transport.exact import solve_exact
-    from dermsim.transport.layered import discretise
+    from dermsim.permeation.layered import discretise
 
     wall0 = time.perf_counter()
     print(__doc__.split("\n")[0])

@@ -36,8 +36,8 @@ from dermsim.scenario import scenario_from_dict  # noqa: E402
 from dermsim.simulation import simulate  # noqa: E402
 from dermsim.transport import analytic as an  # noqa: E402
 from dermsim.transport.exact import solve_exact  # noqa: E402
-from dermsim.transport.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,  # noqa: E402
-                                       steady_state_metrics)
+from dermsim.permeation.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,  # noqa: E402
+                                        steady_state_metrics)
 from dermsim.transport.timestep import solve_tr_bdf2  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

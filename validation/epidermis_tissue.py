@@ -3,7 +3,7 @@ figures. `section(fig_dir)` returns the markdown lines of "## Epidermis: spatial
 writes its PNGs into fig_dir; run standalone with `python validation/epidermis_tissue.py [FIG_DIR]` (prints the
 markdown; default FIG_DIR docs/validation). Takes about a minute.
 
-Published figures come from /work/shared/reference/epidermis-parameters.md (tags [V]/[M] as there). Where a
+Published figures are cited by publication (full references in src/dermsim/parameters/epidermis_*.toml). Where a
 comparison only checks a calibration input (the model was set from the same number), the table says so.
 """
 
@@ -70,21 +70,21 @@ def homeostasis(fig_dir: Path) -> list[str]:
     e50 = front["entered_stratum_corneum_day"]["50%"]
     rows = [
         ("nucleated cells /mm² (basal + spinous + granular)", f"{nucleated:,.0f}",
-         "45,200–48,700 (Bergstresser 1978 [V])",
+         "45,200–48,700 (Bergstresser et al. 1978 J Invest Dermatol 70:280)",
          45200 <= nucleated <= 48700, "calibration input"),
-        ("corneocytes /mm²", f"{per_mm2[:, 3].mean():,.0f}", "17,778 (Hoath & Leahy 2003 [V])",
+        ("corneocytes /mm²", f"{per_mm2[:, 3].mean():,.0f}", "17,778 (Hoath & Leahy 2003 J Invest Dermatol 121:1440)",
          abs(per_mm2[:, 3].mean() / 17778 - 1) < 0.05, "calibration input"),
-        ("viable epidermis (µm)", f"{th[:3].sum():.1f}", "70.3 shoulder (Sandby-Møller 2003 [V])",
+        ("viable epidermis (µm)", f"{th[:3].sum():.1f}", "70.3 shoulder (Sandby-Møller et al. 2003 Acta Derm Venereol 83:410)",
          abs(th[:3].sum() / 70.3 - 1) < 0.05, "calibration input"),
-        ("stratum corneum cell layers", f"{sc_layers:.1f}", "trunk 13 ± 4 (Ya-Xian 1999 [V]); 16 (Hoath 2003)",
+        ("stratum corneum cell layers", f"{sc_layers:.1f}", "trunk 13 ± 4 (Ya-Xian et al. 1999 Arch Dermatol Res 291:555); 16 (Hoath & Leahy 2003)",
          9 <= sc_layers <= 17, "independent of the layer count"),
-        ("epidermal thickness incl. SC (µm)", f"{th.sum():.1f}", "99.75, 95 % CI 83–116 (Xu 2017 [V])",
+        ("epidermal thickness incl. SC (µm)", f"{th.sum():.1f}", "99.75, 95 % CI 83–116 (Xu et al. 2017 J Am Acad Dermatol 77:1133)",
          83 <= th.sum() <= 116, "independent"),
         ("SC transit of the labelled cohort (d)", f"{front['stratum_corneum_transit_day']:.1f}",
-         "14 ± 3 trunk (Baker & Kligman 1967 [V])", abs(front["stratum_corneum_transit_day"] - 14) <= 3,
+         "14 ± 3 trunk (Baker & Kligman 1967 Arch Dermatol 95:408)", abs(front["stratum_corneum_transit_day"] - 14) <= 3,
          "set by the SC transit parameter"),
         ("mean basal-to-shed transit (d)", _fmt(front["mean_basal_to_shed_day"]),
-         "36 ± 6 (Maeda 2017 [V]); 47–48 (Iizuka 1994); accepted 36–60",
+         "36 ± 6 (Maeda 2017 Cosmetics 4:47); 47–48 (Iizuka 1994 J Dermatol Sci 8:215); accepted 36–60",
          front["mean_basal_to_shed_day"] is not None and 36 <= front["mean_basal_to_shed_day"] <= 60,
          "emerges: basal residence (exponential, mean 1/Γb) + conveyor"),
         ("median basal-to-shed transit (d)", _fmt(front["median_basal_to_shed_day"]), "—", True,
@@ -118,7 +118,7 @@ def neutral_drift(fig_dir: Path) -> list[str]:
     L = ["### Neutral drift: clone statistics of the basal lattice vs the 2D voter model", "",
          f"Mouse back preset (committed progenitors, no stem cells), 256 × 256 sites, Γb = "
          f"{p.stratification_rate:.4f} /d, τ = Γb t. Every cell starts as its own clone. 2D voter model "
-         "(Bramson & Griffeath 1980 [M]): p_τ ≈ (ln τ + c)/(π τ), so p_τ·τ grows by 1/π per unit ln τ. "
+         "(Bramson & Griffeath 1980 Z Wahrscheinlichkeitstheorie verw Geb 53:183, not checked against the paper): p_τ ≈ (ln τ + c)/(π τ), so p_τ·τ grows by 1/π per unit ln τ. "
          "Martingale: the labelled cells of a random 5 % of the initial clones, per initial clone, equal 1 in "
          "expectation (p_τ × mean surviving size = 1); z from the spread of clone sizes.", "",
          "| τ | surviving fraction p_τ | p_τ·τ | ln τ/(π τ) | sparse clones: p × mean size | z |",
@@ -240,7 +240,7 @@ def micro_wounds(fig_dir: Path) -> list[str]:
     lag = p.migration_lag * 24
     L = ["### Micro-wounds: re-epithelialisation vs published values", "",
          f"Four channels through the epidermis on 256 × 256 sites (human preset, 10 % stem cells), migration lag "
-         f"{lag:.0f} h (thin), edge speed 20–60 µm/h (Safferling 2013 [V, secondary]). Closure = every site "
+         f"{lag:.0f} h (thin), edge speed 20–60 µm/h (Safferling et al. 2013 J Cell Biol 203:691, read in a secondary source). Closure = every site "
          "covered; "
          "deficit replaced = 95 % of the basal cells lost have been regrown in the tissue around the wounds (the "
          "cells that covered them came from up to 300 µm beyond the edge); columns = spinous + granular and SC "
@@ -252,14 +252,14 @@ def micro_wounds(fig_dir: Path) -> list[str]:
     closures = [round(r[2]) for r in rows]
     deficits = [r[3] for r in rows if r[3] is not None]
     L += ["", "| published | value | model | agrees |", "|---|---|---|---|",
-          f"| fractional-laser zones re-epithelialise (Stumpp 2009; Laubach 2006 [V]) | 10–28 h | "
+          f"| fractional-laser zones re-epithelialise (Stumpp et al. 2009 J Biomed Opt 14:024018; Laubach et al. 2006 Lasers Surg Med 38:142) | 10–28 h | "
           f"{min(closures):.0f}–{max(closures):.0f} h | {_yes(10 <= min(closures) and max(closures) <= 28)} |",
-          f"| basal layer continuous (Laubach 2006 [V]) | by 24 h | closure ≤ {max(closures):.0f} h | "
+          f"| basal layer continuous (Laubach et al. 2006 Lasers Surg Med 38:142) | by 24 h | closure ≤ {max(closures):.0f} h | "
           f"{_yes(max(closures) <= 24)} |",
-          f"| epidermis complete (Stumpp 2009; Laubach 2006 [V]) | by 7 d | basal deficit replaced in "
+          f"| epidermis complete (Stumpp et al. 2009; Laubach et al. 2006) | by 7 d | basal deficit replaced in "
           f"{min(deficits):.1f}–{max(deficits):.1f} d; wound-site columns at closure | "
           f"{_yes(len(deficits) == len(rows) and max(deficits) <= 7)} |",
-          f"| microneedled 3D human skin model (Schmitt 2018 [V]) | almost fully recovered at 5 d | as above | "
+          f"| microneedled 3D human skin model (Schmitt et al. 2018 PLoS One 13:e0204318) | almost fully recovered at 5 d | as above | "
           f"{_yes(len(deficits) == len(rows) and max(deficits) <= 5)} |", "",
           "Closure is lag + radius/speed by construction (the migration lag is a placeholder inside the 'hours to "
           "~24 h' of review-level sources), so the closure row tests the published ranges of lag and speed more than "
@@ -300,7 +300,7 @@ def circadian(fig_dir: Path) -> list[str]:
     L = ["### Daily rhythm and a sleep shift", "",
          f"Human preset, 128 × 128 sites, 60 d, rhythm amplitude {ph['amplitude_parameter']} (thin: not published). "
          "Cosinor fit of the simulated divisions over the 24 clock hours:", "",
-         "| quantity | parameter (Brown 1991 [V]) | simulated | difference |", "|---|---|---|---|",
+         "| quantity | parameter (Brown 1991 J Invest Dermatol 97:273) | simulated | difference |", "|---|---|---|---|",
          f"| M-phase peak | {hhmm(ph['m_phase_peak_parameter_h'])} | {hhmm(ph['m_phase_peak_simulated_h'])} | "
          f"{dm * 60:+.0f} min |",
          f"| S-phase peak | {hhmm(ph['s_phase_peak_parameter_h'])} | {hhmm(ph['s_phase_peak_simulated_h'])} | "
@@ -331,8 +331,9 @@ def circadian(fig_dir: Path) -> list[str]:
           "another phase is repaired within a few hours of the same time, because closure is migration-driven "
           "(not rhythmic in the model) and the small division rhythm shifts the regrowth of lost cells by hours "
           "at most. What it does not support: the reported night-time slowing of barrier repair (slowest "
-          "20:00–23:00, Denda & Tsuchiya 2000 [V]), slower barrier recovery after a night without sleep (Altemus "
-          "2001 [V]) or the 30 % better recovery at 72 h of good sleepers (Oyetakin-White 2015 [V]): these are "
+          "20:00–23:00, Denda & Tsuchiya 2000 Br J Dermatol 142:881), slower barrier recovery after a night without sleep "
+          "(Altemus et al. 2001 J Invest Dermatol 117:309) or the 30 % better recovery at 72 h of good sleepers "
+          "(Oyetakin-White et al. 2015 Clin Exp Dermatol 40:17): these are "
           "lipid-barrier and systemic effects the cell model does not contain, and the rhythm amplitude is not "
           "published. Statements about 'night-time repair' therefore cannot be drawn from this model.", ""]
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -375,19 +376,22 @@ def barrier_stress(fig_dir: Path) -> list[str]:
             sc = ds.cells_per_area.sel(layer="stratum_corneum").values
             i = np.searchsorted(t, 2.0)
             rec = next((tt - 2 for tt, v in zip(t[i + 1:], sc[i + 1:]) if v >= 0.95 * sc[i - 1]), None)
-            L.append("| tape strip (human) | peak 40–48 h; ×3.5–4 at day 3; baseline ≈ day 10 [V] | "
+            L.append("| tape strip (human) | peak 40–48 h (Acta Derm Venereol, doi:10.2340/000155557568); ×3.5–4 at day 3, "
+                     "baseline ≈ day 10 (in-vivo barrier-repair study, abstract) | "
                      f"{peak_h:.0f} | "
                      f"×{d3:.2f} at day 3; ×{d10:.2f} at day 10 | SC cells {sc[i] / sc[i - 1]:.2f} of before "
                      f"(50 % removed, thin); back to 95 % after {_fmt(rec)} d |")
         elif name.startswith("dry"):
             d12 = np.nanmean(rel[np.abs(t - 2.5) <= 0.13])
             during = np.nanmean(rel[(t > 3) & (t <= 7)])
-            L.append(f"| dry air (mouse) | DNA synthesis ×2 within 12 h, held 5 d (Denda 1998 [V]); no human data | "
+            L.append(f"| dry air (mouse) | DNA synthesis ×2 within 12 h, held 5 d (Denda et al. 1998 J Invest Dermatol "
+                     f"111:873); no human data | "
                      f"— | ×{d12:.2f} at 12 h; ×{during:.2f} during days 1–5 | applied to human skin (thin) |")
         else:
             dead = 1 - ds.basal_occupancy.values[np.searchsorted(t, 3.0)]
             d2 = np.nanmean(rel[np.abs(t - 4) <= 0.13])
-            L.append(f"| UVB 2 MED (human) | proliferation maximum at 48 h, rising over 1–3 MED [V]; size thin | "
+            L.append(f"| UVB 2 MED (human) | proliferation maximum at 48 h, rising over 1–3 MED (Photodermatol Photoimmunol "
+                     f"Photomed 2002 18:253); size thin | "
                      f"{peak_h:.0f} (imposed response: 48) | ×{np.nanmax(rel[after]):.2f} at the peak; ×{d2:.2f} at "
                      f"48 h (imposed ×2 = 1 + 0.5/MED, thin) | {dead:.1%} of basal cells dead at 24 h (2 %/MED, "
                      "thin); their regrowth adds a burst of divisions at 24–36 h, which is why the counted peak "

@@ -23,7 +23,7 @@ Quantities (internal units cm, h, ug):
 * kp with needles: steady flux into the sink / donor concentration.
 
 References: Wermeling et al. 2008 PNAS 105:2058; Banks et al. 2008 Pharm Res 25:1677; Mohammed et al. 2014 PLoS
-One 9:e101956; Ita et al. 2015 Pharmaceutics 7:379 (all as recorded, with evidence tags, in the study file).
+One 9:e101956; Ita et al. 2015 Pharmaceutics 7:379 (all as recorded, with the part of each paper read, in the study file).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ FIGURE = "microneedle_enhancement_vs_mw.png"
 ROLLER = "roller-192-0.5mm"      # library 192-needle 0.5 mm Dermaroller-class roller
 ROLLER_PASSES = 4                # "four directions, as usually advised" (examples/*roller*.toml)
 STAMP = "stamp-steel-50-wermeling2008"  # library stand-in for the Prausnitz/Stinchcomb steel arrays
-STAMP_PASSES = 4                 # "several insertions" per site ([BK] in the study file)
+STAMP_PASSES = 4                 # "several insertions" per site (recalled, not checked: see the study file)
 PASS_RANGE = (1, 10)             # range of passes / insertions shown beside the main value
 DONOR = "1 %"                    # infinite-dose aqueous donor; the model is linear, ratios and kp do not depend on it
 ITA_SITE = "dermatomed"          # dermsim has no porcine-ear membrane
@@ -328,7 +328,7 @@ def wermeling_checks(st: dict) -> list[Check]:
                         in_vitro=False, occluded=True, output_interval=0.1)
 
     result = run(build(STAMP_PASSES))
-    condition = (f"in vivo, {WERMELING_SITE}, steel array (50 × 620 µm [BK]) × {STAMP_PASSES}, occluded patch, "
+    condition = (f"in vivo, {WERMELING_SITE}, steel array (50 × 620 µm, recalled) × {STAMP_PASSES}, occluded patch, "
                  f"{wear:g} h")
     passive = _passive_fraction(result)
     lo, hi = _passes_range(build, _passive_fraction)
@@ -395,18 +395,18 @@ def assumptions(st: dict) -> list[str]:
         "passes shown; sink receptor; 24 h, flux from t ≥ 18 h.",
         f"- Mohammed 2014 (not found: MN device and protocol, donor, fluorophore, receptor): the same roller × "
         f"{ROLLER_PASSES} (range {PASS_RANGE[0]}–{PASS_RANGE[1]}); `full-thickness` membrane (abdominoplasty skin, "
-        "[V]); sink; untagged library peptides (the fluorescent tag adds mass and changes polarity); the published "
+        "abstract); sink; untagged library peptides (the fluorescent tag adds mass and changes polarity); the published "
         "fluorescence-signal ratio compared with the ratio of amounts in the skin (SC included, receptor excluded).",
         "- EGF: no channel-delivery study with numbers exists (study file `ha_egf_channel_delivery`); checked only "
         "against the issue's qualitative criterion, under the Mohammed conditions and in the packaged example.",
         f"- Wermeling 2008 (not found: site, array geometry, insertions, patch area and loading, sampling times): "
-        f"`{WERMELING_SITE}`; library `{STAMP}` (50 needles × 620 µm, [BK]) × {STAMP_PASSES} insertions over "
-        f"1 cm² ('several' [BK]; range {PASS_RANGE[0]}–{PASS_RANGE[1]}); patch applied right after needling "
+        f"`{WERMELING_SITE}`; library `{STAMP}` (50 needles × 620 µm, recalled, not checked) × {STAMP_PASSES} insertions over "
+        f"1 cm² ('several', recalled; range {PASS_RANGE[0]}–{PASS_RANGE[1]}); patch applied right after needling "
         "(delay 0), occluded, infinite reservoir, 72 h wear; compared as flux into blood (plasma Css needs NTX "
         "systemic PK, not collected).",
         f"- Banks 2008 (not found: MN geometry, donor, cell area, duration): the same array; '100 MN insertions' read "
         f"as {BANKS_APPLICATIONS} applications of the 50-needle array over 1 cm² (the reading of 100 array "
-        "applications is also shown); `full-thickness` membrane (abdominal skin, [V]); sink (flow-through); 48 h, kp "
+        "applications is also shown); `full-thickness` membrane (abdominal skin, abstract); sink (flow-through); 48 h, kp "
         "from the flux over t ≥ 36 h.",
     ]
 

@@ -24,11 +24,11 @@ import numpy as np
 
 from dermsim import parameters
 from dermsim.chemistry import macromolecule as mm
-from dermsim.transport.channels import (Channel, ChannelCellModel, cell_radius_for_density, solve_channel_cell,
-                                        steady_state)
+from dermsim.microneedles.channel import Channel, cell_radius_for_density
+from dermsim.microneedles.channel_cell import ChannelCellModel, solve_channel_cell, steady_state
+from dermsim.microneedles.pathways import ParallelPathwayModel, calibrate_exchange, solve_parallel, steady_flux
+from dermsim.permeation.layered import LayeredDiffusion, Receptor, Region, Vehicle, discretise
 from dermsim.transport.exact import solve_exact
-from dermsim.transport.layered import LayeredDiffusion, Receptor, Region, Vehicle, discretise
-from dermsim.transport.parallel import ParallelPathwayModel, calibrate_exchange, solve_parallel, steady_flux
 
 UM = 1e-4
 C0 = 1000.0                      # ug/cm³
@@ -142,7 +142,7 @@ def convergence_tables() -> tuple[list[str], dict]:
     lines += ["", "The cylinder's wall lies on mesh faces: its error falls with resolution at observed orders 1.4–1.9 "
                   "(the re-entrant corners at the channel mouth and tip, where K·D jumps by orders of magnitude, keep "
                   "it below the order 2 of smooth problems; a moderate-contrast cylinder in "
-                  "tests/transport/test_channels.py shows 1.8–1.9). The cone's wall cuts cells (mixture rule), so "
+                  "tests/microneedles/test_channel_cell.py shows 1.8–1.9). The cone's wall cuts cells (mixture rule), so "
                   "its error is not monotone in resolution; it stays below 0.3 % from resolution 1.", ""]
 
     # transient: time steps and closure epochs, default resolution, closing channel (t1/2 = 6 h), in vivo
@@ -338,8 +338,8 @@ def section(fig_dir: Path) -> list[str]:
     """Markdown lines of the section; writes ``fig_dir/microneedle_channel_map.png``."""
     t0 = time.perf_counter()
     lines = ["## Microneedles: channel transport (2D) verification", "",
-             "2D axisymmetric unit cell (`dermsim.transport.channels`) and the fast parallel-pathway model "
-             "(`dermsim.transport.parallel`); test solute EGF (6.2 kDa) in skin whose SC it cannot cross. "
+             "2D axisymmetric unit cell (`dermsim.microneedles.channel_cell`) and the fast parallel-pathway model "
+             "(`dermsim.microneedles.pathways`); test solute EGF (6.2 kDa) in skin whose SC it cannot cross. "
              "Script: `validation/microneedle_transport.py`.", ""]
     lines += limits_table()
     conv, _ = convergence_tables()

@@ -27,3 +27,10 @@ class InputError(DermsimError, ValueError):
                 hint = f" (did you mean {', '.join(repr(c) for c in close)}?)"
         what = problem if problem is not None else f"got {value!r}"
         super().__init__(f"{field}: {what}; allowed: {allowed}{hint}")
+
+    def prefixed(self, prefix: str) -> "InputError":
+        """The same error with its field named inside ``prefix`` (e.g. "microneedle"), message kept whole."""
+        out = InputError.__new__(InputError)
+        out.field, out.value, out.allowed = f"{prefix}.{self.field}", self.value, self.allowed
+        out.args = (f"{prefix}.{self.args[0]}",)
+        return out

@@ -13,8 +13,8 @@ from typing import Callable
 #: Scenario kind -> "module:function" of its runner ``(scenario, progress) -> Result``.
 RUNNERS = {
     "permeation": "dermsim.permeation.run:simulate_permeation",
-    "tissue": "dermsim.epidermis.simulate:simulate_tissue_scenario",
-    "clones": "dermsim.epidermis.simulate:simulate_clones_scenario",
+    "tissue": "dermsim.epidermis.tissue_simulation:simulate_tissue",
+    "clones": "dermsim.epidermis.clone_scenario:simulate_clones_scenario",
 }
 
 

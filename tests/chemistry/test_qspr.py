@@ -24,7 +24,7 @@ def _validation_module():
     return mod
 
 
-# Potts-Guy log kp (cm/h) of the actives table (dermsim reference notes, permeation-models.md 5.5);
+# Potts-Guy log kp (cm/h) of the cosmetic-actives table (Potts & Guy 1992 Pharm Res 9:663 with MW and log Kow of compounds.toml);
 # these were computed with the rounded constant -2.74.
 PG_TABLE = [  # name, MW, log Kow, published PG log kp (cm/h)
     ("caffeine", 194.19, -0.07, -3.97),

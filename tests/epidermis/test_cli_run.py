@@ -16,7 +16,8 @@ from dermsim.epidermis.tissue_simulation import simulate_tissue
 from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
 from dermsim.errors import InputError
 
-EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "epidermis").glob("*.toml"))
+EXAMPLES = sorted(p for p in (Path(__file__).parents[2] / "examples" / "epidermis").glob("*.toml")
+                  if "[clones]" not in p.read_text())   # tissue scenarios (clones files run in test_examples)
 SCENARIO = """
 title = "cli test"
 [tissue]
@@ -69,10 +70,10 @@ def test_run_writes_dataset_and_summary(tmp_path):
     out = tmp_path / "out"
     res = run_cli(scenario, "--out", out, "--no-plots")
     assert res.exit_code == 0, res.output
-    assert {p.name for p in out.iterdir()} == {"tissue.nc", "summary.json"}
+    assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md"}
     import xarray as xr
 
-    ds = xr.load_dataset(out / "tissue.nc")
+    ds = xr.load_dataset(out / "result.nc")
     for name in list(ds.data_vars) + list(ds.coords):
         assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, name
     assert ds.time.attrs["units"] == "day" and ds.time.values[-1] == pytest.approx(12)

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dermsim.epidermis import clone_dataset as cd
 from dermsim.epidermis import clone_kernels as ck
 from dermsim.epidermis import clone_statistics as cs
 from dermsim.epidermis import clones as cl
@@ -260,11 +259,15 @@ def test_dataset_conventions_and_save(tmp_path):
     provenance = json.loads(ds.attrs["provenance"])
     assert provenance["fate_rates"]["stem_division_rate"]["source"].startswith("Mascre")
     assert ds.attrs["dermsim_version"]
-    written = cd.save(ds, load_preset("mascre2012-stem-progenitor"), tmp_path, plots=False)
-    assert {p.name for p in written} == {"clones.nc", "summary.json"}
+    from dermsim import scenario_from_dict, simulate
+
+    result = simulate(scenario_from_dict({"clones": {"preset": "mascre2012-stem-progenitor", "clones": 2_000,
+                                                     "duration": "4 week", "output_every": "0.5 week", "seed": 3}}))
+    written = result.save(tmp_path, plots=False)
+    assert {p.name for p in written} == {"result.nc", "summary.json", "report.md"}
     import xarray as xr
 
-    back = xr.load_dataset(tmp_path / "clones.nc")
+    back = xr.load_dataset(tmp_path / "result.nc")
     np.testing.assert_array_equal(back.basal_survival.values, ds.basal_survival.values)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["key_figures"]["steady_state"]["stem_fraction_of_proliferating"] == pytest.approx(0.15, abs=1e-3)

@@ -145,7 +145,7 @@ def test_clone_survival_follows_two_dimensional_voter_scaling():
 
 
 def test_pulse_chase_transit_matches_the_human_calibration():
-    """Labelled cohort: SC transit 14 ± 3 d (trunk) and basal-to-shed mean within 36–60 d (shared reference)."""
+    """Labelled cohort: SC transit 14 ± 3 d (trunk) and basal-to-shed mean within 36–60 d (Baker & Kligman 1967; Maeda 2017; Iizuka 1994)."""
     from dermsim.epidermis.tissue_simulation import label_front
 
     p = tissue_parameters(HUMAN, (48, 48), 0.25)

@@ -19,7 +19,7 @@ MASCRE = load_preset("mascre2012-stem-progenitor")
 
 
 def test_tape_strip_response_matches_the_human_data():
-    """Peak at 40–48 h, ×3.5–4 at day 3, back near baseline (≤ ×1.15) by day 10 (shared reference)."""
+    """Peak at 40–48 h, ×3.5–4 at day 3, back near baseline (≤ ×1.15) by day 10 (sources in epidermis_tissue.toml [tape_strip])."""
     d = {k: v for k, (v, _) in defaults("tape-strip").items()}
     t = np.linspace(0, 12, 2881)
     f = peaked_response(t, d["peak_factor"], d["peak_time"], d["shape"])

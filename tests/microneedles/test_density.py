@@ -20,7 +20,7 @@ def test_roller_arithmetic_192_needles_2cm_drum():
 
 
 def test_pen_and_stamp_arithmetic():
-    # 11 needles at 90 Hz, 2 cm/s over a 0.5 cm swath -> 990 /cm^2 (evidence 1.1 [D])
+    # 11 needles at 90 Hz, 2 cm/s over a 0.5 cm swath -> 990 /cm^2 (holes per pass = N f / (v w))
     assert pen_density_per_pass(11, 90 * 3600, 2 * 3600, 0.5) == pytest.approx(990)
     assert density_per_pass(get_device("dermapen-11")) == pytest.approx(990)
     assert density_per_pass(get_device("pen-12"), stroke_frequency=150 * 3600, speed=4 * 3600) == pytest.approx(900)

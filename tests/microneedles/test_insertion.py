@@ -47,7 +47,7 @@ def test_insertion_force_scales_with_tip_area_and_decides_piercing():
     assert 0.05 < insertion_force(30e-4) < 0.5 and 1 < insertion_force(80e-4) < 5
     need = insertion_force(10e-4)
     below = insert_needle(0.06, 0.03, 10e-4, 0.9 * need)
-    above = insert_needle(0.06, 0.03, 10e-4, f"{1.1 * need} N")
+    above = insert_needle(0.06, 0.03, 10e-4, 1.1 * need)
     assert not below.pierces and below.effective_depth == 0 and below.surface_diameter == 0
     assert above.pierces and above.application == "force" and above.applied_force == pytest.approx(1.1 * need)
     assert above.effective_depth == pytest.approx(insert_needle(0.06, 0.03, 10e-4, "hand-press").effective_depth)

@@ -14,7 +14,7 @@ from dermsim.microneedles.risk import (capillary_strike_probability, expected_bl
 
 
 def test_capillary_strike_matches_the_blicharz_poisson_table():
-    # evidence 6.2 [D]: P = 1 - exp(-rho pi ((d + 0.015 mm)/2)^2), rho = 14 /mm^2
+    # derived from Blicharz et al. 2018 Nat Biomed Eng 2:151: P = 1 - exp(-rho pi ((d + 0.015 mm)/2)^2), rho = 14 /mm^2
     d_mm = np.array([0.07, 0.10, 0.13, 0.18, 0.25, 0.30])
     expected = np.array([0.076, 0.135, 0.206, 0.342, 0.538, 0.664])
     assert capillary_strike_probability(d_mm / 10) == pytest.approx(expected, abs=0.0015)
@@ -66,7 +66,7 @@ def test_risk_grows_with_passes_and_length():
 
 
 def test_wound_area_is_the_sum_of_cone_walls():
-    plan = plan_treatment("roller-192-1.0mm", "forearm", passes=3, treated_area_cm2="20 cm^2")
+    plan = plan_treatment("roller-192-1.0mm", "forearm", passes=3, treated_area_cm2=20.0)
     r, d = plan.insertion.surface_diameter / 2, plan.insertion.effective_depth
     punctures = 3 * 20 * 192 / (4 * math.pi)
     assert plan.risk.wound_wall_area == pytest.approx(punctures * math.pi * r * math.hypot(r, d), rel=1e-9)
@@ -88,8 +88,8 @@ def test_home_use_flags():
 
 
 def test_anaesthetic_is_recorded_without_effect():
-    plain = plan_treatment("dermapen-11", "face", passes=2, treated_area_cm2=10, depth_setting_cm="1 mm")
-    numbed = plan_treatment("dermapen-11", "face", passes=2, treated_area_cm2=10, depth_setting_cm="1 mm",
+    plain = plan_treatment("dermapen-11", "face", passes=2, treated_area_cm2=10, depth_setting_cm=0.1)
+    numbed = plan_treatment("dermapen-11", "face", passes=2, treated_area_cm2=10, depth_setting_cm=0.1,
                             anaesthetic="lidocaine 4 % cream")
     assert numbed.risk.anaesthetic == "lidocaine 4 % cream"
     assert numbed.risk.pain_fraction_of_26g == plain.risk.pain_fraction_of_26g

@@ -42,7 +42,7 @@ the form used for extracellular matrix by Pluen et al. 2001)::
     D_tissue / D₀ = exp(−√φ_f (1 + R_h / r_f))
 
 with fibre radius r_f and fibre volume fraction φ_f. The dermal φ_f is not measured here: it is set so
-that albumin keeps ~40 % of its free mobility (the 0.1–0.5 band of the microneedle evidence notes)
+that albumin keeps ~40 % of its free mobility (inside an assumed D_tissue ≈ 0.1–0.5 D_free band)
 and exposed as a parameter.
 
 References
@@ -180,7 +180,7 @@ def free_diffusivity(radius: Any, temperature: float | None = None, viscosity: f
         K; default 310.15 K (37 °C).
     viscosity : float, optional
         Solvent viscosity (Pa·s); default water at 37 °C (6.92e-4 Pa·s). A viscous formulation in a
-        channel lowers D₀ in proportion (Milewski & Stinchcomb 2010, microneedle-evidence.md §4.1).
+        channel lowers D₀ in proportion (Milewski & Stinchcomb 2010 J Control Release 146:37, recalled).
     """
     t = parameter("solvent", "temperature", "K") if temperature is None else float(temperature)
     eta = parameter("solvent", "water_viscosity", "Pa*s") if viscosity is None else float(viscosity)

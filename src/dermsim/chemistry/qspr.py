@@ -8,8 +8,8 @@ Models (``MODELS``; ``get_model(name)``)
 ``"potts-guy"``
     Potts & Guy 1992: ``log kp[cm/s] = -6.3 + 0.71 log Kow - 0.0061 MW``. In cm/h the constant is
     ``-6.3 + log10(3600) = -2.7437`` (`POTTS_GUY_CONSTANT_EXACT`, the default). The rounded forms
-    -2.74 (`POTTS_GUY_CONSTANT_ROUNDED`, used by Dancik 2013 / OSP and by the table of cosmetic
-    actives in dermsim's reference notes) and -2.7 (`POTTS_GUY_CONSTANT_SHORT`) are available.
+    -2.74 (`POTTS_GUY_CONSTANT_ROUNDED`, used by Dancik 2013 / OSP and by the Potts-Guy column of the
+    cosmetic-actives test table) and -2.7 (`POTTS_GUY_CONSTANT_SHORT`) are available.
 ``"mitragotri-2002"``
     Lipid pathway of Mitragotri 2002: ``kp[cm/s] = 5.6e-6 Kow^0.7 exp(-0.46 r^2)``, r in angstrom
     from ``4/3 pi r^3 = 0.91 MW``.

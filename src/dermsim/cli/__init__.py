@@ -15,8 +15,8 @@ from dermsim.cli.info import info
 from dermsim.cli.library import compounds_app, sites_app
 from dermsim.cli.predict import predict_kp
 from dermsim.cli.run import permeate, run
-from dermsim.epidermis.cli import app as epidermis_app
-from dermsim.microneedles.cli import devices_app, microneedle_app
+from dermsim.cli.epidermis import app as epidermis_app
+from dermsim.cli.microneedles import devices_app, microneedle_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="dermsim: a validated virtual skin — permeation, microneedles, epidermal renewal.")

@@ -10,8 +10,7 @@ import json
 import numpy as np
 
 from dermsim.epidermis.clone_kernels import STEM
-from dermsim.epidermis.clone_statistics import (Moments, compare_with_exact, few_times, key_figures, mean_se,
-                                                proportion_se)
+from dermsim.epidermis.clone_statistics import Moments, mean_se, proportion_se
 from dermsim.epidermis.kinetics import FateRates
 
 
@@ -107,30 +106,3 @@ def _version() -> str:
     except ImportError:  # pragma: no cover
         from importlib.metadata import version
         return version("dermsim")
-
-
-def save(ds, rates: FateRates, out_dir, *, plots: bool = True) -> list:
-    """Write clones.nc, summary.json (fate rates with sources, key figures at the last time, comparison with the
-    exact laws, dermsim version) and, with ``plots``, the PNGs of `clone_plots.save_all` into ``out_dir``; each
-    file atomically."""
-    from pathlib import Path
-
-    from dermsim.results import _clean, atomic_write
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "clones.nc", out / "summary.json"]
-    atomic_write(written[0], lambda p: ds.to_netcdf(p, engine="netcdf4"))
-    provenance = json.loads(ds.attrs["provenance"])
-    summary = {"dermsim_version": ds.attrs["dermsim_version"], "fate_rates": rates.to_dict(),
-               "settings": provenance["settings"], "definitions": provenance["definitions"],
-               "key_figures": key_figures(ds, rates),
-               "exact_comparison": compare_with_exact(ds, rates, few_times(ds["time"].values)),
-               "citations": provenance["citations"]}
-    text = json.dumps(_clean(summary), indent=2, ensure_ascii=False)
-    atomic_write(written[1], lambda p: Path(p).write_text(text + "\n", "utf-8"))
-    if plots:
-        from dermsim.epidermis.clone_plots import save_all
-
-        written += save_all(ds, rates, out)
-    return written

@@ -108,3 +108,8 @@ def save_all(ds, rates: FateRates, out_dir: Path) -> list[Path]:
     return [plot_survival(ds, rates, out_dir / "clone_survival.png"),
             plot_mean_size(ds, rates, out_dir / "clone_mean_size.png"),
             plot_scaled_distribution(ds, rates, out_dir / "clone_size_distribution.png")]
+
+
+def save_result(result, out_dir: Path) -> list[Path]:
+    """The plots of a clones `Result` (its Dataset and fate rates) into ``out_dir``."""
+    return save_all(result.dataset, result.extras["rates"], out_dir)

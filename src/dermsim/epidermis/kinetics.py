@@ -137,6 +137,12 @@ class FateRates:
                                      "(stem parameters need model = 'stem-progenitor')")
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 
+    def __getstate__(self) -> dict:   # picklable (sent to the plot worker): the read-only view as a plain dict
+        return self.__dict__ | {"sources": dict(self.sources)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state | {"sources": MappingProxyType(state["sources"])})
+
     # -- steady-state implications -------------------------------------------------------------------------------
     @property
     def _stem_per_progenitor(self) -> float:
@@ -252,7 +258,8 @@ def _parse_numbers(values: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
-def _presets() -> dict:
+def _presets():
+    """The ``[presets]`` table of ``parameters/epidermis_kinetics.toml`` (a `dermsim.parameters.ParameterTable`)."""
     from dermsim.parameters import load
 
     return load(PARAMETER_FILE)["presets"]
@@ -265,14 +272,16 @@ def list_presets() -> list[str]:
 
 def load_preset(name: str) -> FateRates:
     """The packaged preset ``name`` (see `list_presets`); an unknown name raises `InputError` with close matches."""
+    from dermsim.parameters import Parameter
+
     presets = _presets()
     if name not in presets:
-        raise InputError("preset", name, ", ".join(presets), presets)
+        raise InputError("preset", name, ", ".join(presets), list(presets))
     table = presets[name]
-    numbers = {k: v["value"] for k, v in table.items() if isinstance(v, dict)}
-    sources = {k: v["source"] for k, v in table.items() if isinstance(v, dict)}
+    entries = {k: v for k, v in table.items() if isinstance(v, Parameter)}
+    numbers = {k: p.to(RATE_UNIT if k in RATE_FIELDS else "") for k, p in entries.items()}
     return FateRates(name=name, model=table["model"], description=table.get("description", ""),
-                     sources=sources, **numbers)
+                     sources={k: p.source for k, p in entries.items()}, **numbers)
 
 
 def fate_rates(model: str, name: str = "custom", **values: Any) -> FateRates:
@@ -307,7 +316,6 @@ def fate_rates(model: str, name: str = "custom", **values: Any) -> FateRates:
     if "shedding_rate" not in values:
         sources["shedding_rate"] = "not given: 0 (suprabasal cells are never shed)"
     return FateRates(name=name, model=model, sources=sources, **numbers)
-
 
 
 def resolve_rates(preset: str | None = None, model: str | None = None, **values: Any) -> FateRates:

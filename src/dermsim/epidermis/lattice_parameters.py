@@ -127,13 +127,16 @@ class TissueParameters:
         return out
 
 
-def _table_value(table: dict, key: str, unit: str) -> tuple[float, str]:
-    """(value in ``unit``, source) of a packaged ``{value, unit, source}`` entry."""
-    from dermsim.units import to_internal
+def tissue_data(section: str, key: str, unit: str) -> tuple[float, str]:
+    """(value in ``unit``, source) of the entry ``[section] key`` of ``parameters/epidermis_tissue.toml``.
 
-    entry = table[key]
-    value = entry["value"] if not entry["unit"] else to_internal(f"{entry['value']} {entry['unit']}", key, unit)
-    return float(value), entry["source"]
+    ``unit`` is the unit the caller works in (``""`` for a dimensionless number); the file may write the entry in
+    any unit of the same dimension (`dermsim.parameters.Parameter.to`).
+    """
+    from dermsim.parameters import load
+
+    entry = load(PARAMETER_FILE)[section][key]
+    return float(entry.to(unit)), entry.source
 
 
 def tissue_parameters(rates, shape: Sequence[int], time_step: float, *, stem_fraction: float | None = None,
@@ -162,27 +165,23 @@ def tissue_parameters(rates, shape: Sequence[int], time_step: float, *, stem_fra
     λS/λ for stem-progenitor presets and 1 otherwise. Suprabasal transits are the human trunk values, scaled for
     other presets by their suprabasal residence 1/μ.
     """
-    from dermsim.parameters import load
-
-    data = load(PARAMETER_FILE)
     src: dict[str, str] = {}
     values: dict[str, Any] = {}
 
-    def take(section, key, unit, name=None):
-        v, s = _table_value(data[section], key, unit)
-        values[name or key], src[name or key] = v, s
+    def take(section, key, unit):
+        values[key], src[key] = tissue_data(section, key, unit)
 
-    density, dsrc = _table_value(data["lattice"], "basal_cell_density", "1/um^2")
+    density, dsrc = tissue_data("lattice", "basal_cell_density", "1/um^2")
     values["cell_spacing"], src["cell_spacing"] = 1 / math.sqrt(density), f"[derived] 1/sqrt(density); {dsrc}"
     for key in ("viable_suprabasal_transit", "stratum_corneum_transit", "human_suprabasal_residence"):
         take("suprabasal", key, "day")
-    share, share_src = _table_value(data["suprabasal"], "granular_share_of_viable_transit", "")
+    share, share_src = tissue_data("suprabasal", "granular_share_of_viable_transit", "")
     scale, scale_src = 1.0, "human trunk values"
+    human_residence = values.pop("human_suprabasal_residence")
     if rates.name != "human-interfollicular" and rates.shedding_rate > 0:
-        scale = 7 / rates.shedding_rate / values.pop("human_suprabasal_residence")
+        scale = 7 / rates.shedding_rate / human_residence
         scale_src = (f"[derived] thin: human trunk transit scaled by (1/mu of {rates.name} = "
-                     f"{7 / rates.shedding_rate:.1f} d) / 30.28 d, i.e. the human proportions")
-    values.pop("human_suprabasal_residence", None)
+                     f"{7 / rates.shedding_rate:.1f} d) / {human_residence:g} d, i.e. the human proportions")
     viable = values.pop("viable_suprabasal_transit") * scale
     vsrc = src.pop("viable_suprabasal_transit")
     values["spinous_transit"] = viable * (1 - share)
@@ -196,9 +195,9 @@ def tissue_parameters(rates, shape: Sequence[int], time_step: float, *, stem_fra
     take("thickness", "viable_suprabasal_cell_volume", "um^3")
     take("thickness", "corneocyte_area", "um^2")
     take("thickness", "stratum_corneum_layer_thickness", "um")
-    cycle, csrc = _table_value(data["repair"], "repair_cycle_time", "day")
+    cycle, csrc = tissue_data("repair", "repair_cycle_time", "day")
     values["repair_division_rate"], src["repair_division_rate"] = 1 / cycle, f"[derived] 1/cycle time; {csrc}"
-    factor, fsrc = _table_value(data["repair"], "stem_repair_rate_factor", "")
+    factor, fsrc = tissue_data("repair", "stem_repair_rate_factor", "")
     values["stem_repair_division_rate"] = factor / cycle
     src["stem_repair_division_rate"] = f"[derived] factor x repair division rate; {fsrc}"
     take("repair", "stem_self_renewal_in_repair", "")
@@ -235,7 +234,7 @@ def tissue_parameters(rates, shape: Sequence[int], time_step: float, *, stem_fra
         values["stem_symmetric_fraction"] = 0.0
         src["stem_symmetric_fraction"] = "committed-progenitor preset: stem divisions asymmetric"
     if stem_fraction > 0:
-        g, gsrc = _table_value(data["repair"], "progenitor_repair_divisions", "")
+        g, gsrc = tissue_data("repair", "progenitor_repair_divisions", "")
         values["progenitor_repair_divisions"], src["progenitor_repair_divisions"] = int(g), gsrc
     else:
         values["progenitor_repair_divisions"] = UNLIMITED

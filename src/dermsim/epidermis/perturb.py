@@ -33,7 +33,7 @@ import numpy as np
 
 from dermsim.epidermis.lattice import TissueLattice
 from dermsim.epidermis.lattice_kernel import PROGENITOR, STEM
-from dermsim.epidermis.lattice_parameters import PARAMETER_FILE, _table_value
+from dermsim.epidermis.lattice_parameters import tissue_data
 from dermsim.errors import InputError
 
 KINDS = ("basal-loss", "microneedle", "circadian", "tape-strip", "dehydration", "uv")
@@ -61,12 +61,9 @@ _DEFAULTS = {
 
 def defaults(kind: str) -> dict[str, tuple[float, str]]:
     """Packaged default parameters of a perturbation ``kind``: name → (value in kernel units, source)."""
-    from dermsim.parameters import load
-
     if kind not in _DEFAULTS:
         raise InputError("perturbation kind", kind, " | ".join(KINDS), KINDS)
-    data = load(PARAMETER_FILE)
-    return {name: _table_value(data[sec], key, unit) for name, (sec, key, unit) in _DEFAULTS[kind].items()}
+    return {name: tissue_data(sec, key, unit) for name, (sec, key, unit) in _DEFAULTS[kind].items()}
 
 
 def resolve(kind: str, given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

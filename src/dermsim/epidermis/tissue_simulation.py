@@ -1,15 +1,13 @@
 """Running a tissue scenario: `simulate_tissue` builds the lattice parameters and the perturbation protocol of a
 `dermsim.epidermis.tissue_spec.TissueScenario`, runs `dermsim.epidermis.lattice_run.run_lattice` and returns a
-`TissueResult`: an xarray Dataset (`build_dataset`) and a JSON-able summary (`build_summary`); nothing is written
-until `TissueResult.save`. The derived quantities (layer thickness, pulse-chase label front, circadian phases) are
+`dermsim.results.Result` of kind "tissue": an xarray Dataset (`build_dataset`) and the summary (`build_summary`);
+nothing is written until `Result.save`. The derived quantities (layer thickness, pulse-chase label front, circadian phases) are
 functions of a `LatticeRun`, also used by the validation.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -19,36 +17,7 @@ from dermsim.epidermis.tissue_spec import (TissueScenario, tissue_parameters_for
                                            tissue_scenario_from_dict)
 
 
-@dataclass
-class TissueResult:
-    """Outcome of `simulate_tissue`: ``dataset`` (xarray, units on every variable) and ``summary`` (JSON-able)."""
-
-    dataset: Any
-    summary: dict = field(default_factory=dict)
-
-    @property
-    def provenance(self) -> dict:
-        return json.loads(self.dataset.attrs.get("provenance", "{}"))
-
-    def save(self, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
-        """Write tissue.nc, summary.json and (optionally) PNG plots into ``out_dir``, each file atomically."""
-        from dermsim.results import atomic_write, json_safe
-
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        written = [out / "tissue.nc", out / "summary.json"]
-        encoding = {"clone_map": {"zlib": True, "complevel": 4}} if "clone_map" in self.dataset else {}
-        atomic_write(written[0], lambda p: self.dataset.to_netcdf(p, engine="netcdf4", encoding=encoding))
-        text = json.dumps(json_safe(self.summary), indent=2, ensure_ascii=False)
-        atomic_write(written[1], lambda p: Path(p).write_text(text + "\n", "utf-8"))
-        if plots:
-            from dermsim.epidermis import tissue_plots
-
-            written += tissue_plots.save_all(self, out)
-        return written
-
-
-def simulate_tissue(scenario: TissueScenario | dict, progress: Callable[[float], Any] | None = None) -> TissueResult:
+def simulate_tissue(scenario: TissueScenario | dict, progress: Callable[[float], Any] | None = None):
     """Run a tissue scenario: the spatial lattice with its perturbations; nothing is written.
 
     Parameters
@@ -60,7 +29,7 @@ def simulate_tissue(scenario: TissueScenario | dict, progress: Callable[[float],
 
     Returns
     -------
-    TissueResult
+    dermsim.results.Result (kind "tissue")
         Dataset (time in days; cells per layer, thickness, basal density, recovery curves, label front, clone-map
         snapshots as (snapshot_time, y, x) integers) and a summary of key figures with parameter sources.
     """
@@ -81,8 +50,16 @@ def simulate_tissue(scenario: TissueScenario | dict, progress: Callable[[float],
                       modulation=proto.proliferation_factor, snapshot_times=snaps, label_time=spec.label_pulse,
                       label_fraction=spec.label_fraction, start_clock=spec.start_clock, progress=progress,
                       kernel=spec.kernel)
+    from dermsim.results import Result
+
     summary = build_summary(run, rates, proto, scenario)
-    return TissueResult(dataset=build_dataset(run, rates, proto, scenario), summary=summary)
+    end = summary["final_state"]
+    summary["answer"] = (f"{rates.name}: {params.shape[0]}x{params.shape[1]} basal sites for {run.times[-1]:g} d; "
+                         f"epidermis {end['epidermal_thickness_um']:.1f} um, {len(summary['recovery'])} perturbed "
+                         "region(s)")
+    summary["notes"] = []
+    summary["title"] = scenario.title or "dermsim tissue"
+    return Result("tissue", summary, dataset=build_dataset(run, rates, proto, scenario))
 
 
 # ------------------------------------------------------------------------------------------------------------------

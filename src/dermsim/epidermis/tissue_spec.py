@@ -255,6 +255,7 @@ Perturbation = Annotated[Union[BasalLossSpec, MicroneedleSessionSpec, CircadianS
 class TissueScenario(_Strict):
     """One spatial-tissue experiment (see the module docstring for the TOML layout)."""
 
+    kind: Literal["tissue"] = "tissue"
     title: str = ""
     tissue: TissueSpec = TissueSpec()
     perturbation: list[Perturbation] = []

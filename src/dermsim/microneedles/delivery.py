@@ -1,10 +1,10 @@
 """Channel-enhanced delivery: a permeation scenario with a ``[microneedle]`` table, with and without needles.
 
 The treatment is planned (`dermsim.microneedles.plan`: depth, surface diameter, distinct channels per
-cm², barrier resealing), then the 2D axisymmetric unit cell (`dermsim.transport.channels`) is solved
+cm², barrier resealing), then the 2D axisymmetric unit cell (`dermsim.microneedles.channel_cell`) is solved
 twice on the same mesh and reporting layers: with one channel per unit cell, whose open fraction decays
 as the barrier reseals, and without (the 1D layered skin). The fast parallel-pathway model
-(`dermsim.transport.parallel`) gives a cross-check of the same run.
+(`dermsim.microneedles.pathways`) gives a cross-check of the same run.
 
 Modes (``microneedle.mode``):
 
@@ -69,29 +69,17 @@ def reporting_layers(regions, skin) -> tuple[tuple[str, float], ...]:
 
 def plan_for(scenario, setup):
     """The `TreatmentPlan` of the scenario's microneedle table on the scenario's skin."""
-    from dermsim.microneedles.devices import device_from_spec
-    from dermsim.microneedles.plan import plan_treatment
+    from dermsim.microneedles.plan import plan_from_spec
 
     mn = scenario.microneedle
-    occluded = scenario.formulation.occluded if mn.occluded is None else mn.occluded
-    try:
-        device = device_from_spec(mn.device) if isinstance(mn.device, dict) else mn.device
-        return plan_treatment(device, setup.skin, passes=mn.passes, treated_area_cm2=mn.treated_area,
-                              application=mn.application, depth_setting_cm=mn.depth_setting, occluded=occluded,
-                              age_years=setup.skin.age, anti_inflammatory=mn.anti_inflammatory,
-                              sterilisation=mn.sterilisation, reuse_count=mn.reuse_count,
-                              pen_speed_cm_h=mn.speed)
-    except InputError as exc:  # name the field as it is written in the scenario file
-        if not exc.field.startswith("microneedle."):
-            exc.field = f"microneedle.{exc.field}"
-            exc.args = (f"microneedle.{exc.args[0]}",)
-        raise
+    return plan_from_spec(mn, setup.skin, occluded=scenario.formulation.occluded if mn.occluded is None else mn.occluded)
 
 
 def _channel_models(scenario, setup, plan):
     """(with-needles model, without-needles model, open-fraction function, notes)."""
-    from dermsim.transport.channels import Channel, ChannelCellModel, cell_radius_for_density
-    from dermsim.transport.layered import Vehicle
+    from dermsim.microneedles.channel import Channel, cell_radius_for_density
+    from dermsim.microneedles.channel_cell import ChannelCellModel
+    from dermsim.permeation.layered import Vehicle
 
     mn, model = scenario.microneedle, setup.model
     notes = []
@@ -145,8 +133,8 @@ def _channel_models(scenario, setup, plan):
 def simulate_microneedle(scenario, setup, times: np.ndarray,
                          progress: Callable[[float], None] | None = None):
     """Run the scenario with its microneedle treatment and without it; label a `Result`."""
-    from dermsim.transport.channels import solve_channel_cell
-    from dermsim.transport.parallel import ParallelPathwayModel, solve_parallel
+    from dermsim.microneedles.channel_cell import solve_channel_cell
+    from dermsim.microneedles.pathways import ParallelPathwayModel, solve_parallel
 
     plan = plan_for(scenario, setup)
     with_model, without_model, open_fraction, notes = _channel_models(scenario, setup, plan)

@@ -26,7 +26,7 @@ KINDS = ("roller", "pen", "stamp", "array")
 NEEDLE_TYPES = ("solid", "coated", "dissolving", "hydrogel-forming", "hollow")
 #: Default application of each kind (named applications of `dermsim.microneedles.insertion`).
 DEFAULT_APPLICATION = {"roller": "roller", "pen": "pen", "stamp": "hand-press", "array": "hand-press"}
-#: Longest needle accepted, cm: device lengths in the checked range reach 3 mm (Gowda 2021, evidence 1.1);
+#: Longest needle accepted, cm: device lengths in the checked range reach 3 mm (Gowda et al. 2021 J Clin Aesthet Dermatol 14:45);
 #: 5 mm leaves margin and catches numbers given in the wrong unit.
 MAX_NEEDLE_LENGTH = 0.5
 

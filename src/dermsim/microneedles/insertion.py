@@ -125,18 +125,18 @@ def parse_application(application: Any) -> tuple[str, float | None]:
 
     Parameters
     ----------
-    application : one of APPLICATIONS, a number (N per needle) or a force string ("0.05 N")
+    application : one of APPLICATIONS or a force per needle, N (a number; strings such as "0.05 N" are
+        parsed by the scenario's ``[microneedle]`` table)
     """
     if isinstance(application, str) and application.strip().lower() in APPLICATIONS:
         return application.strip().lower(), None
-    allowed = f"one of {', '.join(APPLICATIONS)} or a force per needle such as '0.05 N'"
-    if isinstance(application, str) and not any(ch.isdigit() for ch in application):
+    allowed = f"one of {', '.join(APPLICATIONS)} or a force per needle in N"
+    if isinstance(application, str):
         raise InputError("application", application, allowed, choices=APPLICATIONS)
-    if application is None or isinstance(application, bool) or not isinstance(application, int | float | str):
+    if (application is None or isinstance(application, bool) or not isinstance(application, int | float)
+            or not 0 < application < float("inf")):
         raise InputError("application", application, allowed)
-    from dermsim.units import to_positive
-
-    return FORCE, to_positive(application, "application", "N")
+    return FORCE, float(application)
 
 
 def _application_constants(application: str) -> tuple[float, float, tuple[tuple[str, str], ...]]:

@@ -159,44 +159,82 @@ def _skin(skin: Skin | str, age_years: float | None) -> Skin:
     return skin_for_site(skin, include_hypodermis=True, age=age_years)
 
 
-def _age(value: Any) -> float | None:
-    """Age in years from a number, a numeric string ("70") or a quantity ("70 year")."""
-    from dermsim.units import to_positive
-
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            pass
-    return to_positive(value, "age", "year", allow_zero=True)
+def _positive(value: Any, field: str, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0 or value == float("inf"):
+        raise InputError(field, value, f"a finite number > 0 in {unit} (quantities with units are parsed by "
+                         "plan_from_table or the scenario)")
+    return float(value)
 
 
-def plan_treatment(device: Device | str, skin: Skin | str, *, passes: int, treated_area_cm2: float | str,
-                   application: Any = None, depth_setting_cm: float | str | None = None, occluded: bool = False,
-                   age_years: float | None = None, anti_inflammatory: bool = False, sterilisation: str = "autoclave",
-                   reuse_count: int = 0, pen_speed_cm_h: float | str | None = None,
-                   stroke_frequency_per_h: float | str | None = None, skin_bioburden: float = 1.0,
+def plan_from_spec(spec, skin: Skin, *, occluded: bool) -> TreatmentPlan:
+    """The plan of a validated ``[microneedle]`` table (`dermsim.scenario.permeation.MicroneedleTreatmentSpec`)
+    on ``skin``: the one path shared by scenarios, `dermsim microneedle plan` and `plan_from_table`.
+    Errors name the field as ``microneedle.<field>``."""
+    from dermsim.microneedles.devices import device_from_spec
+
+    try:
+        device = device_from_spec(spec.device) if isinstance(spec.device, dict) else spec.device
+        return plan_treatment(device, skin, passes=spec.passes, treated_area_cm2=spec.treated_area,
+                              application=spec.application, depth_setting_cm=spec.depth_setting,
+                              occluded=occluded, age_years=skin.age, anti_inflammatory=spec.anti_inflammatory,
+                              sterilisation=spec.sterilisation, reuse_count=spec.reuse_count,
+                              pen_speed_cm_h=spec.speed, stroke_frequency_per_h=spec.stroke_frequency,
+                              anaesthetic=spec.anaesthetic)
+    except InputError as exc:
+        if exc.field.startswith("microneedle.") or exc.field == "site":
+            raise
+        raise exc.prefixed("microneedle") from None
+
+
+def plan_from_table(table: dict, site: str = "face", *, age: Any = None, occluded: bool = False) -> TreatmentPlan:
+    """Plan a treatment given as a ``[microneedle]`` table with units, e.g.
+    ``plan_from_table({"device": "roller-192-0.5mm", "passes": 15, "treated_area": "300 cm^2"}, "face")``.
+
+    The table and the site/age go through the scenario's own validation (`MicroneedleTreatmentSpec`,
+    `SkinSpec`), so the messages are those of a scenario file.
+    """
+    from pydantic import ValidationError
+
+    from dermsim.anatomy import skin_for_site
+    from dermsim.scenario.messages import input_error_from
+    from dermsim.scenario.permeation import MicroneedleTreatmentSpec, SkinSpec
+
+    try:
+        spec = MicroneedleTreatmentSpec.model_validate(table)
+    except ValidationError as exc:
+        raise input_error_from(exc, MicroneedleTreatmentSpec).prefixed("microneedle") from None
+    try:
+        skin_spec = SkinSpec.model_validate({"site": site} | ({"age": age} if age is not None else {}))
+    except ValidationError as exc:
+        raise input_error_from(exc, SkinSpec) from None
+    skin = skin_for_site(skin_spec.site, include_hypodermis=True, age=skin_spec.age)
+    return plan_from_spec(spec, skin, occluded=occluded)
+
+
+def plan_treatment(device: Device | str, skin: Skin | str, *, passes: int, treated_area_cm2: float,
+                   application: str | float | None = None, depth_setting_cm: float | None = None,
+                   occluded: bool = False, age_years: float | None = None, anti_inflammatory: bool = False,
+                   sterilisation: str = "autoclave", reuse_count: int = 0, pen_speed_cm_h: float | None = None,
+                   stroke_frequency_per_h: float | None = None, skin_bioburden: float = 1.0,
                    elderly_factor: float | None = None, anaesthetic: str | None = None) -> TreatmentPlan:
-    """Plan one treatment session.
+    """Plan one treatment session (numbers in kernel units; `plan_from_table` takes quantities with units).
 
     Parameters
     ----------
     device : a `Device` or a library device name
     skin : a `Skin`, or a body-site / membrane name (in vivo sites include the hypodermis)
     passes : passes over the treated area (whole number ≥ 1; stamps/arrays: applications per spot)
-    treated_area_cm2 : cm² (number) or a quantity string such as "300 cm^2"
+    treated_area_cm2 : cm²
     application : "hand-press" | "roller" | "pen" | "impact-applicator" or a force per needle (N);
         default: the device's usual application
-    depth_setting_cm : cm (number) or quantity string ("1.5 mm"); pens only, required for them
+    depth_setting_cm : cm; pens only, required for them
     occluded : site covered after treatment
     age_years : years, or None (slower resealing with age)
     anti_inflammatory : topical COX inhibitor after treatment (slower resealing)
     sterilisation : "autoclave" | "alcohol-wipe" | "none" — decontamination of the needles before this use
     reuse_count : earlier uses of the needles
-    pen_speed_cm_h : cm/h (number) or quantity ("2 cm/s"); pens only
-    stroke_frequency_per_h : 1/h (number) or quantity ("120 Hz"); pens only
+    pen_speed_cm_h : cm/h; pens only
+    stroke_frequency_per_h : 1/h; pens only
     skin_bioburden : relative bioburden factor for the infection index (–)
     elderly_factor : override of the thin elderly resealing factor (–)
     anaesthetic : topical anaesthetic name (recorded only)
@@ -206,15 +244,14 @@ def plan_treatment(device: Device | str, skin: Skin | str, *, passes: int, treat
     InputError
         Unknown device or site, bad units, non-positive area or passes, depth longer than the skin, …
     """
-    from dermsim.units import to_positive
-
     dev = _device(device)
     p = check_passes(passes)
-    area = to_positive(treated_area_cm2, "treated_area", "cm^2")
-    depth = None if depth_setting_cm is None else to_positive(depth_setting_cm, "depth", "cm")
-    speed = None if pen_speed_cm_h is None else to_positive(pen_speed_cm_h, "pen_speed", "cm/h")
-    freq = None if stroke_frequency_per_h is None else to_positive(stroke_frequency_per_h, "stroke_frequency", "1/h")
-    age_years = _age(age_years)
+    area = _positive(treated_area_cm2, "treated_area", "cm²")
+    depth = None if depth_setting_cm is None else _positive(depth_setting_cm, "depth_setting", "cm")
+    speed = None if pen_speed_cm_h is None else _positive(pen_speed_cm_h, "speed", "cm/h")
+    freq = None if stroke_frequency_per_h is None else _positive(stroke_frequency_per_h, "stroke_frequency", "1/h")
+    if age_years is not None and not (isinstance(age_years, int | float) and 0 <= age_years <= 120):
+        raise InputError("age", age_years, "years between 0 and 120")
     if isinstance(reuse_count, bool) or not isinstance(reuse_count, int) or reuse_count < 0:
         raise InputError("reuse", reuse_count, "a whole number of earlier uses ≥ 0")
     sk = _skin(skin, age_years)

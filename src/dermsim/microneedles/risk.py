@@ -188,11 +188,11 @@ def home_use_flags(device: Device, nominal_length: float, *, sterilisation: str,
         flags.append(f"single-use needles reused {reuse_count} time(s): reuse of single-use equipment caused the "
                      "first documented HIV transmission via cosmetic injection services (CDC MMWR 2024;73(16):372)")
     if not device.sterile and sterilisation != "autoclave":
-        flags.append("non-sterile device not sterilised before use (home rollers can only be disinfected; "
-                     "evidence 7.1)")
+        flags.append("non-sterile device not sterilised before use (home rollers can only be disinfected: "
+                     "alcohols are not sporicidal, Antimicrob Agents Chemother 2009 53:4778)")
     if sterilisation == "alcohol-wipe":
         flags.append("alcohol is not sporicidal and cannot reach sterility (SAL 1e-6); mycobacteria and spores "
-                     "survive (evidence 7.1)")
+                     "survive (Antimicrob Agents Chemother 2009 53:4778)")
     if bleeding_expected:
         flags.append("channels reach the capillary loops: pinpoint bleeding expected; blood-borne transmission "
                      "if needles are shared or reused")

@@ -25,11 +25,12 @@ References: Crank 1975, The Mathematics of Diffusion, ch. 4 and 12; Kasting 2001
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from dermsim.transport.mesh import LayeredMesh, layered_mesh
+from dermsim.transport.system import System, TridiagonalOperator
 
 
 @dataclass(frozen=True)
@@ -90,39 +91,10 @@ class LayeredDiffusion:
                             [r.cells for r in self.regions], stretch=self.grading)
 
 
-@dataclass
-class LinearSystem:
-    """Semi-discrete system  C du/dt = −A u + b  on nodes [vehicle?] + cells + [receptor?].
-
-    A is symmetric tridiagonal: ``diagonal`` and ``off_diagonal``; C = ``capacity`` (cm, > 0).
-    Cumulative outflows are  Q_j(t) = rate_constant_j · t + ∫ rate_weights_j · u dt  (ug/cm²).
-    """
-
-    capacity: np.ndarray
-    diagonal: np.ndarray
-    off_diagonal: np.ndarray
-    source: np.ndarray
-    initial: np.ndarray
-    rate_names: tuple[str, ...]
-    rate_weights: np.ndarray
-    rate_constant: np.ndarray
-    mesh: LayeredMesh
-    cell_slice: slice
-    partition: np.ndarray  # per node, c = K u
-    vehicle_node: int | None = None
-    receptor_node: int | None = None
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def size(self) -> int:
-        return self.capacity.size
-
-    def rate_index(self, name: str) -> int:
-        return self.rate_names.index(name)
-
-
-def discretise(model: LayeredDiffusion) -> LinearSystem:
-    """Finite-volume discretisation of `LayeredDiffusion` (interface rule in `dermsim.transport.mesh`)."""
+def discretise(model: LayeredDiffusion) -> System:
+    """Finite-volume `System` of `LayeredDiffusion` on nodes [vehicle?] + cells + [receptor?]: a symmetric
+    tridiagonal operator (interface rule in `dermsim.transport.mesh`), outflows "supplied" (infinite
+    dose), "permeated" (sink), "cleared", "evaporated" (finite dose)."""
     mesh = model.mesh()
     w = mesh.widths
     K = np.array([r.partition for r in model.regions])[mesh.region]
@@ -195,23 +167,13 @@ def discretise(model: LayeredDiffusion) -> LinearSystem:
         wv[vehicle_node] = loss[vehicle_node]
         add_rate("evaporated", wv)
 
-    return LinearSystem(capacity=capacity, diagonal=diag, off_diagonal=-g, source=source,
-                        initial=initial, rate_names=tuple(names), rate_weights=np.array(weights),
-                        rate_constant=np.array(const), mesh=mesh, cell_slice=cells,
-                        partition=partition, vehicle_node=vehicle_node, receptor_node=receptor_node)
+    return System(capacity=capacity, operator=TridiagonalOperator(diag, -g), source=source, initial=initial,
+                  rate_names=tuple(names), rate_weights=np.array(weights), rate_constant=np.array(const),
+                  vehicle_node=vehicle_node, receptor_node=receptor_node, cell_slice=cells,
+                  partition=partition, mesh=mesh)
 
 
-def tridiagonal_solve(diagonal: np.ndarray, off_diagonal: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Solve the symmetric tridiagonal system (LAPACK ?gtsv) for one or several right-hand sides."""
-    from scipy.linalg import lapack
-
-    *_, x, info = lapack.dgtsv(off_diagonal, diagonal, off_diagonal, rhs)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"tridiagonal solve failed (info={info})")
-    return x
-
-
-def steady_state_metrics(system: LinearSystem, outflow: str) -> tuple[float, float]:
+def steady_state_metrics(system: System, outflow: str) -> tuple[float, float]:
     """Steady outflow J_ss (ug/cm²/h) and lag time (h) of the discrete system, exactly.
 
     With u_ss = A⁻¹ b and the outflow functional f, Q(t) → J_ss (t − t_lag) with J_ss = f·u_ss + f₀ and
@@ -220,10 +182,9 @@ def steady_state_metrics(system: LinearSystem, outflow: str) -> tuple[float, flo
     """
     j = system.rate_index(outflow)
     f, f0 = system.rate_weights[j], system.rate_constant[j]
-    u_ss = tridiagonal_solve(system.diagonal, system.off_diagonal, system.source.copy())
+    u_ss = system.steady()
     flux = float(f @ u_ss + f0)
     if not flux > 0:
         return flux, float("nan")
-    excess = tridiagonal_solve(system.diagonal, system.off_diagonal,
-                               system.capacity * (u_ss - system.initial))
+    excess = system.operator.solve(system.capacity * (u_ss - system.initial))
     return flux, float(f @ excess) / flux

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-import numpy as np
-
 from dermsim.errors import InputError
 from dermsim.permeation.result import label_layered
 from dermsim.permeation.setup import build, output_times
@@ -24,20 +22,10 @@ def _solve(system, times, solver: str, progress):
     return solve_tr_bdf2(system, times, progress=progress)
 
 
-def _mass_error(system, traj) -> float:
-    """max_t |stored + out − supplied − initial| / max(initial, supplied)."""
-    cum = {n: traj.cumulative[i] for i, n in enumerate(system.rate_names)}
-    stored = traj.u @ system.capacity
-    out = sum(v for k, v in cum.items() if k != "supplied")
-    supplied = cum.get("supplied", 0.0)
-    initial = float(system.initial @ system.capacity)
-    scale = max(initial, float(np.max(supplied)) if np.ndim(supplied) else 0.0, 1e-300)
-    return float(np.max(np.abs(stored + out - supplied - initial)) / scale)
-
-
 def simulate_permeation(scenario, progress: Callable[[float], None] | None = None):
     """Run a `PermeationScenario`; returns a Result of kind "permeation" (or "microneedle" with needles)."""
-    from dermsim.transport.layered import discretise
+    from dermsim.permeation.layered import discretise
+    from dermsim.transport.balance import mass_balance_error
 
     setup = build(scenario)
     times = output_times(scenario.simulation)
@@ -50,4 +38,4 @@ def simulate_permeation(scenario, progress: Callable[[float], None] | None = Non
         return simulate_microneedle(scenario, setup, times, progress)
     system = discretise(setup.model)
     traj = _solve(system, times, scenario.simulation.solver, progress)
-    return label_layered(scenario, setup, system, traj, _mass_error(system, traj))
+    return label_layered(scenario, setup, system, traj, mass_balance_error(system, traj))

@@ -15,8 +15,8 @@ import numpy as np
 from dermsim.anatomy import Layer, Skin, skin_for_site
 from dermsim.errors import InputError
 from dermsim.formulation import Formulation
-from dermsim.transport.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,
-                                       steady_state_metrics)
+from dermsim.permeation.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,
+                                        steady_state_metrics)
 
 #: Finite volumes per region at resolution 1 (resolution check in docs/validation.md §5).
 CELLS = {"stratum_corneum": 40, "viable_epidermis": 12, "basal_layer": 6, "dermis": 24, "membrane": 30}

@@ -52,8 +52,9 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'dermsim.scenario' has no attribute {name!r}")
 
 
-def scenario_kind(data: dict) -> str:
-    """The kind of a scenario given as nested dictionaries: its ``kind`` key, else inferred from its tables."""
+def scenario_kind(data: dict, default: str = "permeation") -> str:
+    """The kind of a scenario given as nested dictionaries: its ``kind`` key, else inferred from its tables
+    (``default`` when no table tells, e.g. an empty file)."""
     kind = data.get("kind")
     if kind is not None:
         if kind not in KINDS:
@@ -63,14 +64,15 @@ def scenario_kind(data: dict) -> str:
         return "tissue"
     if "clones" in data:
         return "clones"
-    return "permeation"
+    return default
 
 
-def scenario_from_dict(data: dict):
-    """Validate a scenario given as nested dictionaries (e.g. parsed TOML); returns the model of its kind."""
+def scenario_from_dict(data: dict, default_kind: str = "permeation"):
+    """Validate a scenario given as nested dictionaries (e.g. parsed TOML); returns the model of its kind
+    (``default_kind`` when neither a ``kind`` key nor the tables tell)."""
     if not isinstance(data, dict):
         raise InputError("scenario", type(data).__name__, "a table of tables (TOML document or dict)")
-    kind = scenario_kind(data)
+    kind = scenario_kind(data, default_kind)
     if kind == "tissue":
         from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
 
@@ -87,8 +89,9 @@ def scenario_from_dict(data: dict):
     return scenario
 
 
-def load_scenario(path: str | Path):
-    """Read and validate a scenario TOML file of any kind."""
+def load_scenario(path: str | Path, default_kind: str = "permeation"):
+    """Read and validate a scenario TOML file of any kind (``default_kind`` for a file whose tables do not
+    tell, e.g. an empty one)."""
     import tomllib
 
     path = Path(path)
@@ -100,7 +103,7 @@ def load_scenario(path: str | Path):
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError("scenario file", str(path), f"valid TOML ({exc})") from None
-    return scenario_from_dict(data)
+    return scenario_from_dict(data, default_kind)
 
 
 # Transitional name used by the epidermis tissue scenario module until it moves here.

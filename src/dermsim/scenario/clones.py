@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from dermsim.scenario.quantities import Week
+from dermsim.scenario.quantities import Week, WeekOrZero
 from dermsim.scenario.spec import Spec
 
 #: Fate-rate fields a clones scenario may set (names of `dermsim.epidermis.kinetics.FateRates`).
@@ -48,7 +48,7 @@ class ClonesSpec(Spec):
     initial: Literal["auto", "progenitor", "stem"] = "auto"
     clones: int = Field(100_000, gt=0, le=10_000_000)
     duration: Week | None = None
-    times: list[Week] | None = None
+    times: list[WeekOrZero] | None = None
     output_every: Week | None = None
     seed: int | None = Field(None, ge=0)
     per_clone: bool = False

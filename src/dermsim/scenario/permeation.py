@@ -7,13 +7,18 @@ the types of `dermsim.scenario.quantities`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
+
+from dermsim.chemistry.compound import ACID_BASE_KINDS
+from dermsim.errors import InputError
+from dermsim.units import to_internal
 
 from dermsim.scenario.spec import Spec
 from dermsim.scenario.quantities import (Area, ArealMass, Concentration, ConcentrationOrZero, Density, Diffusivity,
-                                         Length, Mass, MolarMass, Rate, Speed, Time, TimeOrZero, Volume)
+                                         Frequency, Length, Mass, MolarMass, Rate, Speed, Time, TimeOrZero,
+                                         Volume)
 
 
 class CompoundSpec(Spec):
@@ -23,7 +28,7 @@ class CompoundSpec(Spec):
     smiles: str | None = None
     molecular_weight: MolarMass | None = None
     log_kow: float | None = Field(None, ge=-10, le=15)
-    acid_base: Literal["neutral", "acid", "base", "ampholyte", "polyanion"] | None = None
+    acid_base: Literal[ACID_BASE_KINDS] | None = None
     pka_acid: float | None = Field(None, ge=-5, le=20)
     pka_base: float | None = Field(None, ge=-5, le=20)
 
@@ -78,6 +83,31 @@ class SimulationSpec(Spec):
     resolution: float = Field(1.0, ge=0.25, le=16)
 
 
+def _application(value: Any) -> str | float:
+    """A named application (kept as its name) or a force per needle parsed to N."""
+    from dermsim.microneedles.insertion import APPLICATIONS
+
+    if isinstance(value, str) and value.strip().lower() in APPLICATIONS:
+        return value.strip().lower()
+    allowed = f"one of {', '.join(APPLICATIONS)} or a force per needle such as '0.05 N'"
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or (
+            isinstance(value, str) and not any(ch.isdigit() for ch in value)):
+        import difflib
+
+        close = difflib.get_close_matches(str(value), APPLICATIONS, n=1)
+        raise ValueError(allowed + (f" (did you mean {close[0]!r}?)" if close else ""))
+    try:
+        force = to_internal(value, "", "N")
+    except InputError as exc:
+        raise ValueError(f"{allowed} ({exc.allowed})") from None
+    if not force > 0:
+        raise ValueError(f"{allowed} (a force > 0)")
+    return force
+
+
+Application = Annotated[str | float, BeforeValidator(_application)]
+
+
 class MicroneedleTreatmentSpec(Spec):
     """A microneedle treatment before (or as) the formulation: the ``[microneedle]`` table.
 
@@ -90,9 +120,10 @@ class MicroneedleTreatmentSpec(Spec):
     device: str | dict[str, Any]
     passes: int = Field(1, gt=0)
     treated_area: Area = 1.0
-    application: str | float | None = None   # hand-press | roller | pen | impact-applicator, or force per needle (N)
+    application: Application | None = None   # hand-press | roller | pen | impact-applicator, or a force per needle
     depth_setting: Length | None = None      # pens: the needle length chosen
     speed: Speed | None = None               # pens: hand speed over the skin
+    stroke_frequency: Frequency | None = None  # pens: strokes per time (default: the device's)
     mode: Literal["pretreatment", "coated", "dissolving"] = "pretreatment"
     delay: TimeOrZero = 0.0
     load_per_needle: Mass | None = None
@@ -100,6 +131,7 @@ class MicroneedleTreatmentSpec(Spec):
     anti_inflammatory: bool = False
     sterilisation: str = "autoclave"
     reuse_count: int = Field(0, ge=0)
+    anaesthetic: str | None = None           # topical anaesthetic before treatment (recorded only)
 
 
 class PermeationScenario(Spec):

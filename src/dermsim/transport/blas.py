@@ -20,13 +20,33 @@ def _controller(n_modules: int):
     return ThreadpoolController()
 
 
+class _OneThread:
+    """Context: limit BLAS to one thread; nested uses (a solver called inside another) cost nothing."""
+
+    _depth = 0
+
+    def __enter__(self):
+        import sys
+
+        cls = type(self)
+        self._limiter = None
+        if cls._depth == 0:
+            # a new controller when more libraries may have been loaded (keyed on the module count)
+            self._limiter = _controller(len(sys.modules) // 100).limit(limits=1, user_api="blas")
+        cls._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        type(self)._depth -= 1
+        if self._limiter is not None:
+            self._limiter.restore_original_limits()
+        return False
+
+
 def single_threaded():
     """Context manager: BLAS calls inside use one thread. Call it after importing scipy.linalg, so that
     scipy's own BLAS is among the libraries limited."""
-    import sys
-
-    # a new controller when more libraries may have been loaded (keyed on the module count)
-    return _controller(len(sys.modules) // 100).limit(limits=1, user_api="blas")
+    return _OneThread()
 
 
 def single_threaded_blas(function):

@@ -1,14 +1,16 @@
-"""Exact time integration of a linear time-invariant semi-discrete system (no time-stepping error).
+"""Exact time integration of a time-invariant `System` (no time-stepping error).
 
-For C du/dt = −A u + b with C diagonal positive and A symmetric tridiagonal, v = C^½ u obeys
-dv/dt = −M v + s with M = C^-½ A C^-½ symmetric tridiagonal and s = C^-½ b. With M = V Λ Vᵀ
-(`scipy.linalg.eigh_tridiagonal`), α = Vᵀ v(0) and β = Vᵀ s, for every output time at once
+For C du/dt = −A u + b with C diagonal positive and A symmetric, v = C^½ u obeys dv/dt = −M v + s with
+M = C^-½ A C^-½ and s = C^-½ b. With M = V Λ Vᵀ (the operator's ``eigen``: `scipy.linalg.eigh_tridiagonal`
+for 1D chains, `scipy.linalg.eig_banded` for banded systems), α = Vᵀ v(0) and β = Vᵀ s, for every output
+time at once
 
     v(t)     = V [ e^{−Λt} α + φ₁(Λ, t) β ],      φ₁ = (1 − e^{−λt})/λ
     ∫₀ᵗ v dt = V [ φ₁(Λ, t) α + φ₂(Λ, t) β ],     φ₂ = (t − φ₁)/λ
 
-with the limits φ₁ → t, φ₂ → t²/2 as λ → 0 (closed systems). Cumulative outflows are linear
-functionals of ∫u, so the mass balance closes to rounding error.
+with the limits φ₁ → t, φ₂ → t²/2 as λ → 0 (closed systems). Nodes the operator leaves out of the
+eigenproblem (no coupling, no loss) keep their initial value. Cumulative outflows are linear functionals
+of ∫u, so the mass balance closes to rounding error.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dermsim.transport.layered import LinearSystem
+from dermsim.transport.blas import single_threaded
+from dermsim.transport.system import System
 
 
 @dataclass
@@ -25,38 +28,63 @@ class Trajectory:
     """Solver output: nodal u at output times and cumulative outflows (rows = ``system.rate_names``)."""
 
     times: np.ndarray         # (n_t,) h
-    u: np.ndarray             # (n_t, n_nodes)
+    u: np.ndarray             # (n_t, n_nodes) ug/cm³
     cumulative: np.ndarray    # (n_rates, n_t) ug/cm²
     solver: str
 
 
 def _phi(lam: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """e^{−λt}, φ₁ and φ₂ on the (n_λ, n_t) grid; Taylor series where |λt| < 1e-4 (only those entries)."""
     x = np.multiply.outer(lam, t)
-    small = np.abs(x) < 1e-4
     lam_safe = np.where(lam == 0.0, 1.0, lam)[:, None]
-    e = np.exp(-x)
-    phi1 = np.where(small, t * (1 - x / 2 + x * x / 6), -np.expm1(-x) / lam_safe)
-    phi2 = np.where(small, t * t * (0.5 - x / 6 + x * x / 24), (t - phi1) / lam_safe)
+    minus_x = -x
+    e = np.exp(minus_x)
+    phi1 = -np.expm1(minus_x) / lam_safe
+    i, j = np.nonzero(np.abs(x) < 1e-4)
+    xs, ts = x[i, j], t[j]
+    phi1[i, j] = ts * (1 - xs / 2 + xs * xs / 6)
+    phi2 = (t - phi1) / lam_safe
+    phi2[i, j] = ts * ts * (0.5 - xs / 6 + xs * xs / 24)
     return e, phi1, phi2
 
 
-def solve_exact(system: LinearSystem, times: np.ndarray) -> Trajectory:
-    """Evaluate the exact solution of ``system`` at ``times`` (h)."""
-    from scipy.linalg import eigh_tridiagonal
+def solve_exact(system: System, times: np.ndarray, initial: np.ndarray | None = None) -> Trajectory:
+    """Exact solution of ``system`` at ``times`` (h, ≥ 0, measured from the initial state).
 
-    from dermsim.transport.blas import single_threaded
+    ``initial`` : u at t = 0 (ug/cm³); default ``system.initial``. Cumulative outflows start at 0.
+    """
+    import scipy.linalg  # noqa: F401  (load its BLAS before limiting it)
 
     times = np.asarray(times, dtype=float)
-    root_c = np.sqrt(system.capacity)
-    d = system.diagonal / system.capacity
-    e = system.off_diagonal / (root_c[:-1] * root_c[1:])
+    u0 = system.initial if initial is None else np.asarray(initial, dtype=float)
     with single_threaded():
-        lam, vecs = eigh_tridiagonal(d, e)
-        alpha = vecs.T @ (root_c * system.initial)
-        beta = vecs.T @ (system.source / root_c)
+        lam, vecs, active = system.operator.eigen(system.capacity)
+        sub = slice(None) if active is None else active
+        root_c = np.sqrt(system.capacity[sub])
+        alpha = vecs.T @ (root_c * u0[sub])
+        beta = vecs.T @ (system.source[sub] / root_c)
         ex, phi1, phi2 = _phi(lam, times)
         v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
         integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
-        cumulative = (system.rate_weights / root_c) @ integral_v + np.outer(system.rate_constant, times)
-    u = (v / root_c[:, None]).T
+        cumulative = (system.rate_weights[:, sub] / root_c) @ integral_v
+    if active is None:
+        u = (v / root_c[:, None]).T
+    else:                      # left-out nodes: constant u, their outflow rate constant too
+        idle = np.ones(system.size, dtype=bool)
+        idle[active] = False
+        u = np.repeat(u0[None, :], times.size, axis=0)
+        u[:, active] = (v / root_c[:, None]).T
+        cumulative = cumulative + np.outer(system.rate_weights[:, idle] @ u0[idle], times)
+    cumulative = cumulative + np.outer(system.rate_constant, times)
     return Trajectory(times=times, u=u, cumulative=cumulative, solver="exact-eigen")
+
+
+def exact_epoch(system: System, u: np.ndarray, q: np.ndarray, t_start: float, points: np.ndarray,
+                epoch: int, tick=None) -> tuple[np.ndarray, np.ndarray]:
+    """Integrator for `dermsim.transport.epochs.solve_epochs`: exact from (u, q) at ``points[0]`` =
+    ``t_start`` to ``points[1:]``; returns u (n_points − 1, n) and cumulative outflows (n_points − 1, n_rates)."""
+    traj = solve_exact(system, points[1:] - t_start, initial=u)
+    if tick is not None:
+        for k in range(points.size - 1):
+            tick(k)
+    return traj.u, q[None, :] + traj.cumulative.T

@@ -1,4 +1,4 @@
-"""Implicit time stepping: TR-BDF2 (L-stable, second order), one factorisation per step size.
+"""Implicit time stepping of a `System`: TR-BDF2 (L-stable, second order), one factorisation per step size.
 
 For C du/dt = −A u + b, with γ = 2 − √2 and θ = γ/2 = (1 − γ)/(2 − γ), each step of size h solves two
 linear systems with the same matrix (C + θ h A) (Bank et al. 1985 IEEE Trans Electron Devices
@@ -10,13 +10,9 @@ linear systems with the same matrix (C + θ h A) (Bank et al. 1985 IEEE Trans El
 Cumulative outflows Q = ∫ (f·u + f₀) dt are advanced by the same stages, so linear invariants (mass)
 are preserved exactly by the discrete scheme.
 
-The linear algebra is pluggable (scikit-fem style): an *operator* gives ``apply(u) = A u`` and
-``factorise(h)`` → an object with ``solve(rhs)`` for (C + θhA). Factorisations are cached per step size.
-
-* `TridiagonalOperator` — 1D layered systems (LAPACK ?gttrf/?gttrs), the default of `solve_tr_bdf2`;
-* `BandedOperator` — symmetric banded systems such as the 2D axisymmetric channel cell numbered row by
-  row (LAPACK banded Cholesky ?pbtrf: C + θhA is symmetric positive definite);
-* `SparseLUOperator` — any sparse matrix (SuperLU, `scipy.sparse.linalg.splu`).
+The linear algebra is the system's operator (`dermsim.transport.system`): ``apply(u)`` and
+``factorise(C, θh)`` (tridiagonal LU for 1D chains, banded Cholesky for the 2D cell numbered row by row,
+SuperLU for any sparse matrix). Factorisations are cached per step size.
 """
 
 from __future__ import annotations
@@ -27,139 +23,10 @@ import numpy as np
 
 from dermsim.transport.blas import single_threaded_blas
 from dermsim.transport.exact import Trajectory
-from dermsim.transport.layered import LinearSystem
+from dermsim.transport.system import System
 
 GAMMA = 2.0 - math.sqrt(2.0)
 THETA = GAMMA / 2.0
-
-
-class _Factorised:
-    """LU factors of the tridiagonal matrix C + θ h A for one step size h."""
-
-    def __init__(self, system: LinearSystem, h: float):
-        from scipy.linalg import lapack
-
-        self._lapack = lapack
-        dl = THETA * h * system.off_diagonal
-        d = system.capacity + THETA * h * system.diagonal
-        self.factors = lapack.dgttrf(dl.copy(), d, dl.copy())
-        if self.factors[-1] != 0:
-            raise np.linalg.LinAlgError("singular step matrix")
-
-    def solve(self, rhs: np.ndarray) -> np.ndarray:
-        dl, d, du, du2, ipiv, _ = self.factors
-        x, info = self._lapack.dgttrs(dl, d, du, du2, ipiv, rhs)
-        return x
-
-
-def _apply_a(system: LinearSystem, u: np.ndarray) -> np.ndarray:
-    out = system.diagonal * u
-    out[:-1] += system.off_diagonal * u[1:]
-    out[1:] += system.off_diagonal * u[:-1]
-    return out
-
-
-class TridiagonalOperator:
-    """A of a 1D `LinearSystem` (symmetric tridiagonal)."""
-
-    def __init__(self, system: LinearSystem):
-        self.system = system
-
-    def apply(self, u: np.ndarray) -> np.ndarray:
-        return _apply_a(self.system, u)
-
-    def factorise(self, h: float) -> _Factorised:
-        return _Factorised(self.system, h)
-
-
-def banded_to_sparse(bands: np.ndarray):
-    """Symmetric CSR matrix from LAPACK upper band storage (``bands[w − k, j]`` = A[j − k, j])."""
-    import scipy.sparse as sp
-
-    w, n = bands.shape[0] - 1, bands.shape[1]
-    rows, cols, vals = [np.arange(n)], [np.arange(n)], [bands[w]]
-    for k in range(1, w + 1):
-        nonzero = np.flatnonzero(bands[w - k, k:])
-        if nonzero.size:
-            j = nonzero + k
-            rows += [j - k, j]
-            cols += [j, j - k]
-            vals += [bands[w - k, j], bands[w - k, j]]
-    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-
-
-def solve_steady_banded(bands: np.ndarray, source: np.ndarray) -> np.ndarray:
-    """Solve A u = b for symmetric positive (semi)definite banded A (upper band storage).
-
-    Nodes with no coupling and no loss (zero diagonal, e.g. an impermeable SC) get u = 0; the rest must
-    be connected to a sink or a loss.
-    """
-    from scipy.linalg import solveh_banded
-
-    m = np.array(bands, dtype=float)
-    m[-1] = np.where(m[-1] > 0, m[-1], 1.0)
-    return solveh_banded(m, source, lower=False, check_finite=False)
-
-
-class _BandedCholesky:
-    def __init__(self, factor: np.ndarray):
-        self.factor = factor
-
-    def solve(self, rhs: np.ndarray) -> np.ndarray:
-        from scipy.linalg import cho_solve_banded
-
-        return cho_solve_banded((self.factor, False), rhs, check_finite=False)
-
-
-class BandedOperator:
-    """Symmetric banded A given by its upper diagonals (LAPACK upper band storage).
-
-    Parameters
-    ----------
-    bands : (w + 1, n) array, ``bands[w − k, j]`` = A[j − k, j] for k = 0 … w (row w is the diagonal)
-    capacity : (n,) diagonal of C (> 0)
-    """
-
-    def __init__(self, bands: np.ndarray, capacity: np.ndarray):
-        self.bands = np.asarray(bands, dtype=float)
-        self.capacity = np.asarray(capacity, dtype=float)
-        self.matrix = banded_to_sparse(self.bands)       # for A u
-
-    def apply(self, u: np.ndarray) -> np.ndarray:
-        return self.matrix @ u
-
-    def factorise(self, h: float) -> _BandedCholesky:
-        from scipy.linalg import cholesky_banded
-
-        m = THETA * h * self.bands
-        m[-1] += self.capacity
-        return _BandedCholesky(cholesky_banded(m, lower=False, check_finite=False))
-
-
-class _SparseLU:
-    def __init__(self, lu):
-        self.lu = lu
-
-    def solve(self, rhs: np.ndarray) -> np.ndarray:
-        return self.lu.solve(rhs)
-
-
-class SparseLUOperator:
-    """Any sparse A (scipy.sparse); (C + θhA) factorised by SuperLU."""
-
-    def __init__(self, matrix, capacity: np.ndarray):
-        import scipy.sparse as sp
-
-        self.matrix = sp.csc_matrix(matrix)
-        self.capacity = sp.diags(np.asarray(capacity, dtype=float), format="csc")
-
-    def apply(self, u: np.ndarray) -> np.ndarray:
-        return self.matrix @ u
-
-    def factorise(self, h: float) -> _SparseLU:
-        from scipy.sparse.linalg import splu
-
-        return _SparseLU(splu((self.capacity + THETA * h * self.matrix).tocsc()))
 
 
 def step_sizes(times: np.ndarray, first_step: float, growth: float, max_step: float) -> list[np.ndarray]:
@@ -212,23 +79,21 @@ def dyadic_step_sizes(times: np.ndarray, start: float, first_step: float, growth
     return out
 
 
-def advance(operator, capacity: np.ndarray, source: np.ndarray, rate_weights: np.ndarray,
-            rate_constant: np.ndarray, u: np.ndarray, q: np.ndarray, steps: list[np.ndarray],
-            cache: dict | None = None, after_interval=None) -> tuple[np.ndarray, np.ndarray]:
+def advance(system: System, u: np.ndarray, q: np.ndarray, steps: list[np.ndarray], cache: dict | None = None,
+            after_interval=None) -> tuple[np.ndarray, np.ndarray]:
     """Advance (u, q) by TR-BDF2 over consecutive intervals of substeps; returns the final (u, q).
 
     Parameters
     ----------
-    operator : object with ``apply(u)`` and ``factorise(h)`` (see the module docstring)
-    capacity, source : diagonal of C (cm) and b (ug/cm²/h) of C du/dt = −A u + b
-    rate_weights, rate_constant : outflow functionals f (n_rates, n) and f₀ (n_rates,)
-    u, q : state and cumulative outflows at the start (copied, not modified)
+    system : the `System` (its capacity, operator, source and outflow functionals)
+    u, q : state (ug/cm³) and cumulative outflows (ug/cm²) at the start (copied, not modified)
     steps : substep sizes (h) of each interval, e.g. from `step_sizes` or `dyadic_step_sizes`
-    cache : dict of factorisations keyed by step size, reused across calls with the same operator
+    cache : dict of factorisations keyed by step size, reused across calls with the same system
     after_interval : optional callable(k, u, q) called at the end of interval k
     """
     cache = {} if cache is None else cache
-    f, f0 = rate_weights, rate_constant
+    operator, capacity, source = system.operator, system.capacity, system.source
+    f, f0 = system.rate_weights, system.rate_constant
     u, q = u.astype(float).copy(), q.astype(float).copy()
     c1 = 1.0 / (GAMMA * (2.0 - GAMMA))
     c0 = (1.0 - GAMMA) ** 2 * c1
@@ -239,7 +104,7 @@ def advance(operator, capacity: np.ndarray, source: np.ndarray, rate_weights: np
             if lu is None:
                 if len(cache) > 64:
                     cache.clear()
-                lu = cache[key] = operator.factorise(h)
+                lu = cache[key] = operator.factorise(capacity, THETA * h)
             cu = capacity * u
             u_g = lu.solve(cu - THETA * h * operator.apply(u) + GAMMA * h * source)
             q_g = q + THETA * h * (f @ u + f @ u_g + 2.0 * f0)
@@ -252,7 +117,7 @@ def advance(operator, capacity: np.ndarray, source: np.ndarray, rate_weights: np
 
 
 @single_threaded_blas
-def solve_tr_bdf2(system: LinearSystem, times: np.ndarray, *, first_step: float | None = None,
+def solve_tr_bdf2(system: System, times: np.ndarray, *, first_step: float | None = None,
                   growth: float = 0.02, max_step: float | None = None,
                   progress=None) -> Trajectory:
     """Integrate ``system`` with TR-BDF2 and return the solution at ``times`` (h; times[0] = 0).
@@ -278,7 +143,44 @@ def solve_tr_bdf2(system: LinearSystem, times: np.ndarray, *, first_step: float 
         if progress is not None:
             progress((k + 1) / (times.size - 1))
 
-    advance(TridiagonalOperator(system), system.capacity, system.source, system.rate_weights,
-            system.rate_constant, u0, q0, step_sizes(times, first_step, growth, max_step),
-            after_interval=record)
+    advance(system, u0, q0, step_sizes(times, first_step, growth, max_step), after_interval=record)
     return Trajectory(times=times, u=np.array(us), cumulative=np.array(qs).T, solver="tr-bdf2")
+
+
+class TRBDF2Epochs:
+    """Integrator for `dermsim.transport.epochs.solve_epochs`: TR-BDF2 on dyadic substeps
+    (`dyadic_step_sizes`), the step growing with the time since the epoch began (the last change of
+    coefficients), one factorisation per step size and epoch.
+
+    Parameters
+    ----------
+    first_step : first substep of the first epoch (h)
+    restart_step : first substep after a change of coefficients (h)
+    growth : substep ≈ growth × (time since the epoch began), rounded down to Δ/2^m
+    max_step : largest substep (h)
+
+    ``steps`` and ``factorisations`` count the work done so far.
+    """
+
+    def __init__(self, first_step: float, restart_step: float, growth: float, max_step: float):
+        self.first_step, self.restart_step = first_step, restart_step
+        self.growth, self.max_step = growth, max_step
+        self.steps = self.factorisations = 0
+
+    def __call__(self, system: System, u: np.ndarray, q: np.ndarray, t_start: float, points: np.ndarray,
+                 epoch: int, tick=None) -> tuple[np.ndarray, np.ndarray]:
+        steps = dyadic_step_sizes(points, t_start, self.first_step if epoch == 0 else self.restart_step,
+                                  self.growth, self.max_step)
+        self.steps += sum(len(s) for s in steps)
+        us = np.empty((points.size - 1, system.size))
+        qs = np.empty((points.size - 1, q.size))
+
+        def after(k, uu, qq):
+            us[k], qs[k] = uu, qq
+            if tick is not None:
+                tick(k)
+
+        cache: dict = {}
+        advance(system, u, q, steps, cache=cache, after_interval=after)
+        self.factorisations += len(cache)
+        return us, qs

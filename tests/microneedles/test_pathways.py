@@ -7,12 +7,11 @@ import numpy as np
 import pytest
 
 from dermsim.errors import InputError
-from dermsim.transport.channels import (Channel, ChannelCellModel, cell_radius_for_density, solve_channel_cell,
-                                        steady_state)
+from dermsim.microneedles.channel import Channel, cell_radius_for_density
+from dermsim.microneedles.channel_cell import ChannelCellModel, solve_channel_cell, steady_state
+from dermsim.microneedles.pathways import ParallelPathwayModel, calibrate_exchange, solve_parallel, steady_flux
+from dermsim.permeation.layered import LayeredDiffusion, Receptor, Region, Vehicle, discretise
 from dermsim.transport.exact import solve_exact
-from dermsim.transport.layered import LayeredDiffusion, Receptor, Region, Vehicle, discretise
-from dermsim.transport.parallel import (ParallelPathwayModel, calibrate_exchange, solve_parallel,
-                                        steady_flux)
 
 UM = 1e-4
 D_T = 0.6 * 0.6 * 0.02    # K D of a small protein in viable tissue (cm^2/h)

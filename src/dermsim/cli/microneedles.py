@@ -1,7 +1,8 @@
-"""`dermsim devices …` and `dermsim microneedle …` commands (registered by :mod:`dermsim.cli`).
+"""`dermsim devices …` and `dermsim microneedle …` commands.
 
-Numbers are taken as text and parsed by dermsim (units, ranges), so every bad input prints one line and
-exits 2. Model modules are imported inside the commands to keep `dermsim --help` fast.
+The options of `microneedle plan` are the fields of a scenario's ``[microneedle]`` table and go through the
+same validation (`dermsim.microneedles.plan.plan_from_table`), so every bad input prints the same one line
+as in a scenario file and exits 2. Model modules are imported inside the commands to keep `--help` fast.
 """
 
 from __future__ import annotations
@@ -69,18 +70,6 @@ def devices_show(name: str = typer.Argument(..., help="device name (see `dermsim
     _console().print(table)
 
 
-def _reuse(text: str) -> int:
-    from dermsim.errors import InputError
-
-    try:
-        count = int(text)
-    except ValueError:
-        raise InputError("--reuse", text, "a whole number of earlier uses ≥ 0") from None
-    if count < 0:
-        raise InputError("--reuse", text, "a whole number of earlier uses ≥ 0")
-    return count
-
-
 def _plan_table(summary: dict):
     from rich.table import Table
 
@@ -139,13 +128,13 @@ def plan(device: str = typer.Option(..., "--device", help="library device (see `
          as_json: bool = typer.Option(False, "--json", help="print the summary as JSON")):
     """Depth, layer reached, channel count, resealing and risks of one treatment (no transport)."""
     with user_errors():
-        from dermsim.microneedles.plan import plan_treatment
+        from dermsim.microneedles.plan import plan_from_table
 
-        result = plan_treatment(device, site, passes=passes, treated_area_cm2=area, application=application,
-                                depth_setting_cm=depth, occluded=occluded, age_years=age,
-                                anti_inflammatory=anti_inflammatory, sterilisation=sterilisation,
-                                reuse_count=_reuse(reuse), pen_speed_cm_h=pen_speed, stroke_frequency_per_h=frequency,
-                                anaesthetic=anaesthetic)
+        table = {"device": device, "passes": passes, "treated_area": area, "application": application,
+                 "depth_setting": depth, "anti_inflammatory": anti_inflammatory, "sterilisation": sterilisation,
+                 "reuse_count": reuse, "speed": pen_speed, "stroke_frequency": frequency, "anaesthetic": anaesthetic}
+        result = plan_from_table({k: v for k, v in table.items() if v is not None}, site, age=age,
+                                 occluded=occluded)
     summary = result.summary()
     if as_json:
         import json

@@ -2,7 +2,7 @@
 
 Two 1D pathways in depth z share the skin area (internal units cm, h, ug; amounts per unit skin area):
 
-* the *intact* path — the layered skin of the 1D model (`dermsim.transport.layered`) — over the area
+* the *intact* path — the layered skin of the 1D model (`dermsim.permeation.layered`) — over the area
   fraction 1 − φ(z, t);
 * the *channel* path — aqueous channel fluid (K = 1, D_ch = D₀ H(r_s/a), Renkin) down to the channel
   depth d — over the open area fraction φ(z, t) = n π a(z)² f(t), with n channels per cm², a(z) the
@@ -11,7 +11,7 @@ Two 1D pathways in depth z share the skin area (internal units cm, h, ug; amount
 In each path, per unit skin area, C_p du_p/dt = ∂/∂z (A_p K D ∂u_p/∂z) − A_p K k u_p (+ exchange),
 u = c/K continuous at the layer interfaces. Two couplings (``coupling``):
 
-``"independent"`` (the classic parallel-pathway model, e.g. permeation-models.md §5.4: J = (1 − φ)
+``"independent"`` (the classic parallel-pathway model, e.g. Mitragotri 2003 J Control Release 86:69: J = (1 − φ)
     J_intact + φ J_pore): below the channel tip the channel path continues through the tissue under it
     with the same area φ; the paths never exchange. Cheap and transparent, but it confines the flux
     leaving a channel to a column of the channel's own cross-section, so it underestimates delivery
@@ -25,15 +25,16 @@ u = c/K continuous at the layer interfaces. Two couplings (``coupling``):
         S = R⁴ ln(R/a)/(R² − a²)² − R²/(2(R² − a²)) − 1/4       (→ ln(R/a) − 3/4 for R ≫ a)
 
     (mean tissue value vs the wall for a uniformly absorbing annulus, plus the channel's own mean-to-wall
-    resistance). This is the 2D unit cell (`dermsim.transport.channels`) with the radial direction
+    resistance). This is the 2D unit cell (`dermsim.microneedles.channel_cell`) with the radial direction
     lumped into two compartments per depth.
 
 Both are finite volumes on the 2D model's depth mesh, with the nodes of a depth row numbered together,
-so A is symmetric banded (half-bandwidth 2). A time-invariant run is solved exactly (eigen-decomposition
-of the banded system, the formulas of `dermsim.transport.exact`); with closure, f(t) is piecewise
-constant over epochs (`ClosureSchedule`, as in the 2D model) with each depth row's amount kept at an
-epoch change (channel content moves into the tissue that closes it) and the exact solution inside each
-epoch. φ(t) = 0 gives exactly the 1D layered model on the same mesh.
+so each epoch is a `dermsim.transport.system.System` with a banded operator (half-bandwidth 2). A
+time-invariant run is solved exactly (`dermsim.transport.exact`: eigen-decomposition of the banded system,
+dense eigenvectors of a few hundred nodes); with closure, f(t) is piecewise constant over epochs
+(`ClosureSchedule`, as in the 2D model; `dermsim.transport.epochs`) with each depth row's amount kept at
+an epoch change (channel content moves into the tissue that closes it) and the exact solution inside
+each epoch. φ(t) = 0 gives exactly the 1D layered model on the same mesh.
 
 Validity against the 2D unit cell (steady flux, `validation/microneedle_transport.py`): see `VALIDITY`.
 The lumped wall exchange treats the tissue at each depth as laterally mixed; that holds when the cell
@@ -42,7 +43,7 @@ scales the exchange (wall and tip) so that the steady flux matches one steady 2D
 (about 20 ms), and the fast model then carries the transient, the closure and the dose.
 
 References: Crank 1975 ch. 5 (radial diffusion); the parallel-pathway form of Mitragotri 2003 / Brogden,
-Milewski & Stinchcomb (microneedle pore pathway, microneedle-evidence.md §4.2); Davidson, Al-Qallaf &
+Milewski & Stinchcomb (microneedle pore pathway of their naltrexone series, e.g. Mol Pharm 2013); Davidson, Al-Qallaf &
 Das 2008 Chem Eng Res Des 86:1196 (effective permeability of microneedle-treated skin); pseudo-steady
 radial shape factor as in well-test analysis (Peaceman 1978 SPE J 18:183 for the ln(R/a) − 3/4 form).
 """
@@ -56,10 +57,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from dermsim.errors import InputError
+from dermsim.microneedles.channel import Channel, ClosureSchedule, check_steady, closure_schedule
+from dermsim.microneedles.channel_cell import ChannelCellModel, depth_axis
+from dermsim.microneedles.channel_result import PermeatedAmount
+from dermsim.permeation.layered import Receptor, Region, Vehicle
 from dermsim.transport.blas import single_threaded_blas
-from dermsim.transport.channels import (BandedSystem, Channel, ClosureSchedule, PermeatedAmount, check_steady,
-                                        check_times, closure_schedule, depth_axis, mass_balance_error)
-from dermsim.transport.layered import Receptor, Region, Vehicle
+from dermsim.transport.system import BandedOperator, System
 
 COUPLINGS = ("lateral", "independent")
 
@@ -81,8 +84,8 @@ class ParallelPathwayModel:
 
     Parameters
     ----------
-    regions, vehicle, receptor : as in the 1D model (`dermsim.transport.layered`)
-    channel : the channel (`dermsim.transport.channels.Channel`)
+    regions, vehicle, receptor : as in the 1D model (`dermsim.permeation.layered`)
+    channel : the channel (`dermsim.microneedles.channel.Channel`)
     channel_density : channels per cm² (n)
     open_fraction : constant f, a vectorised callable f(t_h) or a `ClosureSchedule`
     coupling : "lateral" (default) or "independent"
@@ -117,8 +120,6 @@ class ParallelPathwayModel:
         return 1.0 / np.sqrt(np.pi * self.channel_density)
 
     def layer_bounds(self):
-        from dermsim.transport.channels import ChannelCellModel
-
         return ChannelCellModel(self.regions, self.vehicle, self.receptor, self.cell_radius,
                                 layers=self.layers).layer_bounds()
 
@@ -131,15 +132,13 @@ class ParallelPathwayModel:
 
 
 @dataclass
-class PathwaySystem(BandedSystem):
-    """Both pathways' `BandedSystem` (half-bandwidth 2) for one epoch, with the node bookkeeping."""
+class DiscretePathways:
+    """Both pathways' `System` (banded, half-bandwidth 2) for one epoch, with the node bookkeeping."""
 
+    system: System
     row: np.ndarray              # depth row of each node (−1 for vehicle / receptor)
     is_channel: np.ndarray       # node holds channel fluid
     on_path_a: np.ndarray        # node belongs to the channel path (A); else the intact path (B)
-    tissue_partition: np.ndarray  # per node, K of the material (channel fluid or tissue)
-    vehicle_node: int | None
-    receptor_node: int | None
 
 
 def _wall_shape_factor(a: np.ndarray, R) -> np.ndarray:
@@ -150,8 +149,9 @@ def _wall_shape_factor(a: np.ndarray, R) -> np.ndarray:
 
 
 def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_region: np.ndarray,
-                        open_fraction: float) -> PathwaySystem:
-    """Banded finite-volume system of both pathways for a constant open fraction (vectorised)."""
+                        open_fraction: float) -> DiscretePathways:
+    """Banded finite-volume `System` of both pathways for a constant open fraction (vectorised); the
+    initial state is u = C_v/K_v in a finite vehicle node and in the channel fluid of a filled channel."""
     dz = np.diff(z_faces)
     zc = 0.5 * (z_faces[1:] + z_faces[:-1])
     ch, n = model.channel, model.channel_density
@@ -283,46 +283,16 @@ def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_re
         m = hi - lo == k
         bands[2 - k, hi[m]] -= g[m]
     names = tuple(rate)
-    return PathwaySystem(capacity=cap, bands=bands, source=source, rate_names=names,
-                         rate_weights=np.array([rate[k][0] for k in names]),
-                         rate_constant=np.array([rate[k][1] for k in names]), row=row, is_channel=is_ch, on_path_a=on_a,
-                         tissue_partition=part, vehicle_node=vehicle_node, receptor_node=receptor_node)
-
-
-def _exact_segment(system: PathwaySystem, u0: np.ndarray, times: np.ndarray):
-    """Exact u(t) and ∫₀ᵗ outflow rates for C du/dt = −A u + b from u0 (times relative, ≥ 0).
-
-    Nodes with no coupling, loss or source (an impermeable SC) keep their value and are left out of
-    the eigenproblem; the rest is M = C^-½ A C^-½ = V Λ Vᵀ (the formulas of `dermsim.transport.exact`).
-    """
-    from scipy.linalg import eig_banded
-
-    from dermsim.transport.exact import _phi
-
-    active = system.bands[2] > 0
-    sub = np.flatnonzero(active)
-    new_index = np.cumsum(active) - 1
-    root_all = np.sqrt(system.capacity)
-    root_c = root_all[sub]
-    # band storage of M on the active nodes (dropping uncoupled nodes keeps the half-bandwidth ≤ 2)
-    bands = np.zeros((3, sub.size))
-    bands[2] = system.bands[2, sub] / system.capacity[sub]
-    for k in (1, 2):
-        j = np.flatnonzero(system.bands[2 - k, k:]) + k
-        dist = new_index[j] - new_index[j - k]
-        bands[2 - dist, new_index[j]] = system.bands[2 - k, j] / (root_all[j] * root_all[j - k])
-    lam, vecs = eig_banded(bands, lower=False, check_finite=False)
-    alpha = vecs.T @ (root_c * u0[sub])
-    beta = vecs.T @ (system.source[sub] / root_c)
-    ex, phi1, phi2 = _phi(lam, times)
-    v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
-    integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
-    u = np.repeat(u0[None, :], times.size, axis=0)
-    u[:, sub] = (v / root_c[:, None]).T
-    cumulative = ((system.rate_weights[:, sub] / root_c) @ integral_v
-                  + np.outer(system.rate_weights[:, ~active] @ u0[~active], times)
-                  + np.outer(system.rate_constant, times))
-    return u, cumulative
+    initial = np.zeros(n_nodes)
+    if vehicle_node is not None:
+        initial[0] = u_donor
+    if ch.initially_filled:
+        initial[is_ch] = u_donor
+    system = System(capacity=cap, operator=BandedOperator(bands), source=source, initial=initial, rate_names=names,
+                    rate_weights=np.array([rate[k][0] for k in names]),
+                    rate_constant=np.array([rate[k][1] for k in names]), vehicle_node=vehicle_node,
+                    receptor_node=receptor_node, partition=part)
+    return DiscretePathways(system=system, row=row, is_channel=is_ch, on_path_a=on_a)
 
 
 @dataclass
@@ -345,13 +315,14 @@ class PathwayResult(PermeatedAmount):
 @single_threaded_blas
 def solve_parallel(model: ParallelPathwayModel, times: Sequence[float]) -> PathwayResult:
     """Exact solution at ``times`` (h, increasing, times[0] = 0), epoch by epoch."""
+    from dermsim.transport.epochs import check_times, solve_epochs
+    from dermsim.transport.exact import exact_epoch
+
     times = check_times(times)
     duration = float(times[-1])
     z_faces, row_region = model.depth_mesh()
     nz = row_region.size
     schedule = model.schedule(duration, snap_to=times)
-    starts = np.array(schedule.starts)
-    starts = starts[starts < duration]
     names, bounds = model.layer_bounds()
     zc = 0.5 * (z_faces[1:] + z_faces[:-1])
     layer_of_row = np.minimum(np.searchsorted(bounds[:, 1], zc), len(names) - 1)
@@ -360,65 +331,53 @@ def solve_parallel(model: ParallelPathwayModel, times: Sequence[float]) -> Pathw
     channel_amount = np.zeros(n_t)
     vehicle_amount = np.full(n_t, np.nan)
     receptor_amount = np.full(n_t, np.nan)
-    stored = np.zeros(n_t)
-    cumulative = None
-    frac = np.zeros(n_t)
-    u = q = prev = None
-    initial = 0.0
-    for e, t0 in enumerate(starts):
-        t1 = float(starts[e + 1]) if e + 1 < starts.size else duration
-        system = discretise_pathways(model, z_faces, row_region, schedule.fractions[e])
-        if prev is None:
-            u = np.zeros(system.size)
-            if system.vehicle_node is not None:
-                u[0] = model.vehicle.concentration / model.vehicle.partition
-            if model.channel.initially_filled:
-                u[system.is_channel] = model.vehicle.concentration / model.vehicle.partition
-            q = np.zeros(len(system.rate_names))
-            cumulative = np.zeros((len(system.rate_names), n_t))
-            initial = float(system.capacity @ u)
-            sel = np.flatnonzero(times <= t1 + 1e-12)
-        else:
-            u = _remap(prev, u, system, nz)
-            sel = np.flatnonzero((times > t0 + 1e-12) & (times <= t1 + 1e-12))
-        rel = np.concatenate([times[sel] - t0, [t1 - t0]])
-        us, qs = _exact_segment(system, u, rel)
-        amount = us[:-1] * system.capacity                       # (n_sel, n_nodes)
-        tissue = (system.row >= 0) & ~system.is_channel
-        project = np.zeros((system.size, len(names)))
-        project[np.flatnonzero(tissue), layer_of_row[system.row[tissue]]] = 1.0
-        layer_amounts[sel] = amount @ project
-        channel_amount[sel] = amount[:, system.is_channel].sum(axis=1)
+    epochs: list[DiscretePathways] = []
+
+    def build(e):
+        epochs.append(discretise_pathways(model, z_faces, row_region, schedule.fractions[e]))
+        return epochs[-1].system
+
+    def remap(old, u, new, e):
+        return _remap(epochs[e - 1], u, epochs[e], nz)
+
+    projections: dict[int, np.ndarray] = {}
+
+    def record(idx, system, u, q, e):
+        nodes = epochs[e]
+        amount = u * system.capacity                       # (n_sel, n_nodes)
+        project = projections.get(e)
+        if project is None:                                # tissue node → its reporting layer
+            tissue = (nodes.row >= 0) & ~nodes.is_channel
+            project = projections[e] = np.zeros((system.size, len(names)))
+            project[np.flatnonzero(tissue), layer_of_row[nodes.row[tissue]]] = 1.0
+        layer_amounts[idx] = amount @ project
+        channel_amount[idx] = amount[:, nodes.is_channel].sum(axis=1)
         if system.vehicle_node is not None:
-            vehicle_amount[sel] = amount[:, 0]
+            vehicle_amount[idx] = amount[:, 0]
         if system.receptor_node is not None:
-            receptor_amount[sel] = amount[:, -1]
-        stored[sel] = amount.sum(axis=1)
-        cumulative[:, sel] = q[:, None] + qs[:, :-1]
-        frac[sel] = schedule.fractions[e]
-        u, q = us[-1], q + qs[:, -1]
-        prev = system
-    outflows = dict(zip(prev.rate_names, cumulative))
-    err = mass_balance_error(stored, outflows, initial)
+            receptor_amount[idx] = amount[:, -1]
+
+    run = solve_epochs(times, schedule.starts, build, exact_epoch, remap=remap, record=record)
     return PathwayResult(times=times, layer_names=names, layer_amounts=layer_amounts, channel_amount=channel_amount,
-                         cumulative=outflows,
+                         cumulative=run.cumulative,
                          vehicle_amount=None if model.vehicle.infinite else vehicle_amount,
                          receptor_amount=receptor_amount if model.receptor.kind == "finite" else None,
-                         open_fraction=frac, mass_balance_error=err, model=model)
+                         open_fraction=np.array(schedule.fractions)[run.epoch_of_time],
+                         mass_balance_error=run.mass_balance_error, model=model)
 
 
-def _remap(old: PathwaySystem, u: np.ndarray, new: PathwaySystem, nz: int) -> np.ndarray:
+def _remap(old: DiscretePathways, u: np.ndarray, new: DiscretePathways, nz: int) -> np.ndarray:
     """Keep each depth row's amount across an epoch change; the channel path's share follows its area
     (a closing channel hands its content to the tissue that closes it, a reopening one takes a share)."""
-    amount = old.capacity * u
+    amount = old.system.capacity * u
 
-    def per_row(system, values, path_a):
-        m = (system.row >= 0) & (system.on_path_a == path_a)
-        return np.bincount(system.row[m], weights=values[m], minlength=nz)
+    def per_row(nodes, values, path_a):
+        m = (nodes.row >= 0) & (nodes.on_path_a == path_a)
+        return np.bincount(nodes.row[m], weights=values[m], minlength=nz)
 
     a_old, b_old = per_row(old, amount, True), per_row(old, amount, False)
-    cap_a_old = per_row(old, old.capacity, True)
-    cap_a_new, cap_b_new = per_row(new, new.capacity, True), per_row(new, new.capacity, False)
+    cap_a_old = per_row(old, old.system.capacity, True)
+    cap_a_new, cap_b_new = per_row(new, new.system.capacity, True), per_row(new, new.system.capacity, False)
     # path-A capacity ∝ its area (same material and Δz): the kept share is the area ratio
     keep = np.minimum(np.divide(cap_a_new, cap_a_old, out=np.zeros(nz), where=cap_a_old > 0), 1.0)
     a_new = a_old * keep
@@ -429,36 +388,32 @@ def _remap(old: PathwaySystem, u: np.ndarray, new: PathwaySystem, nz: int) -> np
     # a path absent in a row hands its amount to the other
     a_new, b_new = (np.where(cap_a_new > 0, a_new, 0.0), np.where(cap_a_new > 0, b_new, a_new + b_new))
     a_new, b_new = (np.where(cap_b_new > 0, a_new, a_new + b_new), np.where(cap_b_new > 0, b_new, 0.0))
-    out = np.zeros(new.size)
+    out = np.zeros(new.system.size)
     ia = (new.row >= 0) & new.on_path_a
     ib = (new.row >= 0) & ~new.on_path_a
     out[ia] = a_new[new.row[ia]]
     out[ib] = b_new[new.row[ib]]
-    if old.vehicle_node is not None:
+    if old.system.vehicle_node is not None:
         out[0] = amount[0]
-    if old.receptor_node is not None:
+    if old.system.receptor_node is not None:
         out[-1] = amount[-1]
-    return out / new.capacity
+    return out / new.system.capacity
 
 
 @single_threaded_blas
 def steady_flux(model: ParallelPathwayModel, open_fraction: float = 1.0) -> dict[str, float]:
     """Steady outflows (ug/cm²/h per unit skin area) for an infinite dose and a constant open fraction."""
     check_steady(model.vehicle)
-    from dermsim.transport.timestep import solve_steady_banded
-
     z_faces, row_region = model.depth_mesh()
-    system = discretise_pathways(model, z_faces, row_region, open_fraction)
-    u = solve_steady_banded(system.bands, system.source)
-    rates = system.rate_weights @ u + system.rate_constant
-    return dict(zip(system.rate_names, (float(x) for x in rates)))
+    system = discretise_pathways(model, z_faces, row_region, open_fraction).system
+    return system.rates(system.steady())
 
 
 def calibrate_exchange(model: ParallelPathwayModel, resolution: float = 0.5,
                        radial_cells: tuple[int, int] = (8, 24)) -> ParallelPathwayModel:
     """Copy of ``model`` whose channel–tissue exchange factor makes its steady flux equal to the 2D unit cell's.
 
-    One steady 2D solve (`dermsim.transport.channels.steady_state`, fresh channel, infinite dose) at
+    One steady 2D solve (`dermsim.microneedles.channel_cell.steady_state`, fresh channel, infinite dose) at
     ``resolution``, then a scalar root find on ``exchange_factor`` (both the wall and the tip couplings
     are scaled). In vivo without clearance (no steady state) the geometry is calibrated with a sink at
     the base. Key a cache on everything that sets the model if calibrating inside a sweep.
@@ -467,7 +422,7 @@ def calibrate_exchange(model: ParallelPathwayModel, resolution: float = 0.5,
 
     from scipy.optimize import brentq
 
-    from dermsim.transport.channels import ChannelCellModel, steady_state
+    from dermsim.microneedles.channel_cell import steady_state
 
     if model.coupling != "lateral":
         raise InputError("coupling", model.coupling, "'lateral' for calibration")

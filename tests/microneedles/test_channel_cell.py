@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from dermsim.errors import InputError
-from dermsim.transport.channels import (Channel, ChannelCellModel, ClosureSchedule, cell_radius_for_density,
-                                        solve_channel_cell, steady_state)
+from dermsim.microneedles.channel import Channel, ClosureSchedule, cell_radius_for_density
+from dermsim.microneedles.channel_cell import ChannelCellModel, solve_channel_cell, steady_state
+from dermsim.permeation.layered import LayeredDiffusion, Receptor, Region, Vehicle, discretise
 from dermsim.transport.exact import solve_exact
-from dermsim.transport.layered import LayeredDiffusion, Receptor, Region, Vehicle, discretise
 from dermsim.transport.mesh import AxisymmetricMesh, graded_axis, one_sided_widths
 from dermsim.transport.timestep import dyadic_step_sizes
 

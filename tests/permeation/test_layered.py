@@ -8,8 +8,8 @@ import pytest
 
 from dermsim.transport import analytic as an
 from dermsim.transport.exact import solve_exact
-from dermsim.transport.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,
-                                       steady_state_metrics)
+from dermsim.permeation.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,
+                                        steady_state_metrics)
 from dermsim.transport.timestep import solve_tr_bdf2
 
 H, D, K, C0 = 15e-4, 1e-10 * 3600, 1.0, 1000.0  # 15 um, 1e-10 cm2/s, ug/cm3

@@ -1,8 +1,5 @@
-"""Epidermis scenarios -> `dermsim.results.Result`: the tissue and clones runners behind `dermsim.simulate`.
-
-The models live in `lattice*`, `clones*` and `tissue*`; this module only turns a validated scenario into
-their calls and wraps what they return into the one Result type (kind "tissue" or "clones").
-"""
+"""Running a clones scenario (`dermsim.scenario.clones.ClonesScenario`): the fate rates it names, the checks made
+before any work, and the run wrapped into the one Result type (kind "clones"), behind `dermsim.simulate`."""
 
 from __future__ import annotations
 
@@ -23,8 +20,7 @@ def clone_rates(scenario):
     try:
         return resolve_rates(spec.preset, spec.model, **given)
     except InputError as exc:
-        prefix = "clones.rates." if exc.field in given else "clones."
-        raise InputError(prefix + exc.field, exc.value, exc.allowed) from None
+        raise exc.prefixed("clones.rates" if exc.field in given else "clones") from None
 
 
 def check_clones_scenario(scenario) -> None:
@@ -37,7 +33,7 @@ def check_clones_scenario(scenario) -> None:
         check_run(rates, spec.clones, duration=spec.end, times=spec.times, output_every=spec.output_every,
                   initial=spec.initial, per_clone=spec.per_clone)
     except InputError as exc:
-        raise InputError("clones." + exc.field, exc.value, exc.allowed) from None
+        raise exc.prefixed("clones") from None
 
 
 def simulate_clones_scenario(scenario, progress: Progress = None):
@@ -65,20 +61,3 @@ def simulate_clones_scenario(scenario, progress: Progress = None):
                "exact_comparison": compare_with_exact(ds, rates, few_times(ds["time"].values)),
                "citations": provenance["citations"]}
     return Result("clones", summary, dataset=ds, extras={"rates": rates})
-
-
-def simulate_tissue_scenario(scenario, progress: Progress = None):
-    """Run a tissue scenario; returns a Result of kind "tissue"."""
-    from dermsim import __version__
-    from dermsim.epidermis.tissue_simulation import simulate_tissue
-    from dermsim.results import Result
-
-    run = simulate_tissue(scenario, progress=progress)
-    s = dict(run.summary)
-    end = s["final_state"]
-    answer = (f"{s['preset']['name']}: {s['lattice']['shape'][0]}x{s['lattice']['shape'][1]} basal sites for "
-              f"{s['lattice']['duration_day']:g} d; epidermis {end['epidermal_thickness_um']:.1f} um, "
-              f"{len(s['recovery'])} perturbed region(s)")
-    s.update(title=scenario.title or "dermsim tissue", dermsim_version=__version__, answer=answer,
-             notes=list(s.get("notes", [])))
-    return Result("tissue", s, dataset=run.dataset)
