@@ -28,59 +28,16 @@ Quantities carry units; parameters a perturbation does not give take the package
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from dermsim.epidermis.perturb import KINDS
 from dermsim.errors import InputError
 from dermsim.scenario.messages import input_error_from
-from dermsim.scenario.quantities import quantity_type
-
-Day = Annotated[float, quantity_type("day")]
-DayOrZero = Annotated[float, quantity_type("day", allow_zero=True)]
-Micrometre = Annotated[float, quantity_type("um")]
-PerArea = Annotated[float, quantity_type("1/cm^2")]
-Speed = Annotated[float, quantity_type("um/day")]
-
-
-def _clock(value: Any) -> float:
-    """Clock time in h from "HH:MM", a quantity ("23.5 h") or a number of hours; result in [0, 24)."""
-    from dermsim.units import to_internal
-
-    if isinstance(value, str) and ":" in value:
-        try:
-            hh, mm = value.strip().split(":")
-            h, m = int(hh), int(mm)
-        except ValueError:
-            raise ValueError("a clock time such as '23:30' or '23.5 h'") from None
-        if not (0 <= h < 24 and 0 <= m < 60):
-            raise ValueError("a clock time between 00:00 and 23:59")
-        return h + m / 60
-    try:
-        x = to_internal(value, "", "h")
-    except InputError:
-        raise ValueError("a clock time such as '23:30' or '23.5 h'") from None
-    if not 0 <= x < 24:
-        raise ValueError("a clock time in [0, 24) h")
-    return x
-
-
-def _signed_hours(value: Any) -> float:
-    from dermsim.units import to_internal
-
-    try:
-        return to_internal(value, "", "h")
-    except InputError as exc:
-        raise ValueError(exc.allowed) from None
-
-
-Clock = Annotated[float, BeforeValidator(_clock)]
-Hours = Annotated[float, BeforeValidator(_signed_hours)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from dermsim.scenario.quantities import Clock, Day, DayOrZero, Hours, Micrometre, PerArea
+from dermsim.scenario.quantities import MicrometrePerDay as Speed
+from dermsim.scenario.spec import Spec as _Strict
 
 
 class TissueSpec(_Strict):

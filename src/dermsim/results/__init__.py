@@ -7,6 +7,3 @@ from dermsim.results.result import Result, load_result
 
 __all__ = ["Result", "load_result", "DatasetContent", "basal_exposure", "atomic_write", "json_safe",
            "write_json", "write_text"]
-
-# Transitional alias for modules not yet moved to `json_safe` (removed when the epidermis joins the one Result).
-_clean = json_safe

@@ -23,7 +23,6 @@ from dermsim.errors import InputError
 from dermsim.scenario.clones import ClonesScenario
 from dermsim.scenario.messages import input_error_from
 from dermsim.scenario.permeation import PermeationScenario
-from dermsim.scenario.quantities import quantity_type
 
 if TYPE_CHECKING:
     from dermsim.epidermis.tissue_spec import TissueScenario
@@ -104,7 +103,3 @@ def load_scenario(path: str | Path, default_kind: str = "permeation"):
     except tomllib.TOMLDecodeError as exc:
         raise InputError("scenario file", str(path), f"valid TOML ({exc})") from None
     return scenario_from_dict(data, default_kind)
-
-
-# Transitional name used by the epidermis tissue scenario module until it moves here.
-_quantity = quantity_type

@@ -64,3 +64,34 @@ Week = Annotated[float, quantity_type("week")]
 WeekOrZero = Annotated[float, quantity_type("week", allow_zero=True)]
 Micrometre = Annotated[float, quantity_type("um")]
 MicrometrePerDay = Annotated[float, quantity_type("um/day")]
+
+
+def _clock(value: Any) -> float:
+    """Clock time in h from "HH:MM", a quantity ("23.5 h") or a number of hours; result in [0, 24)."""
+    if isinstance(value, str) and ":" in value:
+        try:
+            hh, mm = value.strip().split(":")
+            h, m = int(hh), int(mm)
+        except ValueError:
+            raise ValueError("a clock time such as '23:30' or '23.5 h'") from None
+        if not (0 <= h < 24 and 0 <= m < 60):
+            raise ValueError("a clock time between 00:00 and 23:59")
+        return h + m / 60
+    try:
+        x = to_internal(value, "", "h")
+    except InputError:
+        raise ValueError("a clock time such as '23:30' or '23.5 h'") from None
+    if not 0 <= x < 24:
+        raise ValueError("a clock time in [0, 24) h")
+    return x
+
+
+def _signed_hours(value: Any) -> float:
+    try:
+        return to_internal(value, "", "h")
+    except InputError as exc:
+        raise ValueError(exc.allowed) from None
+
+
+Clock = Annotated[float, BeforeValidator(_clock)]
+Hours = Annotated[float, BeforeValidator(_signed_hours)]
