@@ -16,7 +16,8 @@ An operator stores A in the form its solvers need and provides
 
 * ``apply(u)`` = A u;
 * ``factorise(capacity, scale)`` → object with ``solve(rhs)`` for (C + scale·A) (TR-BDF2: scale = θh);
-* ``solve(rhs)`` = A⁻¹ rhs (steady states; nodes with no coupling and no loss get u = 0);
+* ``solve(rhs)`` = A⁻¹ rhs (steady states; a node with no coupling and no loss, a zero row, gets
+  u = rhs there, i.e. 0 in a steady state, whose source vanishes on such nodes);
 * ``eigen(capacity)`` → (λ, V, active): M = C^-½ A C^-½ = V Λ Vᵀ on the nodes ``active`` (None = all),
   for the exact solver (`dermsim.transport.exact`).
 """
@@ -49,7 +50,7 @@ class TridiagonalOperator:
         return _TridiagonalLU(dl, capacity + scale * self.diagonal)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        """A⁻¹ rhs (LAPACK ?gtsv); uncoupled loss-free nodes (zero row) get 0."""
+        """A⁻¹ rhs (LAPACK ?gtsv); a zero row (uncoupled, loss-free node) is taken as the identity."""
         from scipy.linalg import lapack
 
         *_, x, info = lapack.dgtsv(self.off_diagonal, self.diagonal, self.off_diagonal, rhs)
@@ -117,8 +118,8 @@ class BandedOperator:
         return _BandedCholesky(cholesky_banded(m, lower=False, check_finite=False))
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        """A⁻¹ rhs (LAPACK ?pbsv); uncoupled loss-free nodes (zero row) get 0, the rest must be connected
-        to a sink or a loss."""
+        """A⁻¹ rhs (LAPACK ?pbsv); a zero row (uncoupled, loss-free node) is taken as the identity, the
+        other nodes must be connected to a sink or a loss."""
         from scipy.linalg import solveh_banded
 
         m = np.array(self.bands, dtype=float)
@@ -260,7 +261,7 @@ class System:
         return dict(zip(self.rate_names, (float(x) for x in self.rate_weights @ u + self.rate_constant)))
 
     def steady(self) -> np.ndarray:
-        """Steady state u_ss = A⁻¹ b (needs a sink or a loss for every coupled node)."""
+        """Steady state u_ss = A⁻¹ b (needs a sink or a loss for every coupled node; uncoupled nodes 0)."""
         return self.operator.solve(self.source.copy())
 
     def with_operator(self, operator) -> "System":
