@@ -58,7 +58,7 @@ def test_exact_solver_same_for_tridiagonal_and_banded(infinite):
 
 def test_banded_eigen_leaves_out_uncoupled_nodes():
     system = as_banded(layered(sc_diffusivity=0.0))          # impermeable SC: its cells have zero rows
-    lam, vecs, active = system.operator.eigen(system.capacity)
+    lam, vecs, active = system.operator.eigen(system.capacity, np.sqrt(system.capacity))
     idle = np.setdiff1d(np.arange(system.size), active)
     assert idle.size == 12 and vecs.shape == (active.size, active.size)
     traj = solve_exact(system, np.array([0.0, 5.0]))

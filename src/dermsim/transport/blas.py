@@ -9,6 +9,7 @@ with threadpoolctl (the tool scikit-learn uses for the same purpose).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from functools import lru_cache
 
@@ -46,7 +47,10 @@ class _OneThread:
 def single_threaded():
     """Context manager: BLAS calls inside use one thread. Call it after importing scipy.linalg, so that
     scipy's own BLAS is among the libraries limited."""
-    return _OneThread()
+    return _NESTED if _OneThread._depth else _OneThread()
+
+
+_NESTED = contextlib.nullcontext()  # inside a limited block: nothing to do
 
 
 def single_threaded_blas(function):

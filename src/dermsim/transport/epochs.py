@@ -112,7 +112,10 @@ def solve_epochs(times: np.ndarray, starts: Sequence[float], build: Callable[[in
 
         us, qs = integrate(system, u, q, float(t_start), points, e, tick if progress is not None else None)
         m = hits >= 0
-        store(hits[m], system, us[m], qs[m], e)
+        if m.all():
+            store(hits, system, us, qs, e)
+        else:
+            store(hits[m], system, us[m], qs[m], e)
         u, q = us[-1], qs[-1]
     return EpochRun(times=times, stored=stored, cumulative=outflows(system.rate_names, cumulative),
                     initial_amount=initial, epoch_of_time=epoch_of_time, epochs=int(starts.size),

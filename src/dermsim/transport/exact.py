@@ -58,9 +58,10 @@ def solve_exact(system: System, times: np.ndarray, initial: np.ndarray | None = 
     times = np.asarray(times, dtype=float)
     u0 = system.initial if initial is None else np.asarray(initial, dtype=float)
     with single_threaded():
-        lam, vecs, active = system.operator.eigen(system.capacity)
+        root_all = np.sqrt(system.capacity)
+        lam, vecs, active = system.operator.eigen(system.capacity, root_all)
         sub = slice(None) if active is None else active
-        root_c = np.sqrt(system.capacity[sub])
+        root_c = root_all if active is None else root_all[active]
         alpha = vecs.T @ (root_c * u0[sub])
         beta = vecs.T @ (system.source[sub] / root_c)
         ex, phi1, phi2 = _phi(lam, times)

@@ -133,7 +133,7 @@ class AxisymmetricMesh:
     Cells are indexed (j, i) = (z row, r column) and numbered p = j·n_r + i, so neighbours in z are n_r
     apart and the matrix of the scheme is banded with half-bandwidth n_r.
 
-    Discretisation (in u = c/K; the model supplies K and D per material, see `dermsim.transport.channels`):
+    Discretisation (in u = c/K; the model supplies K and D per material, see `dermsim.microneedles.channel_cell`):
 
     * cell volume V = π (r_{i+1}² − r_i²) Δz_j, axial face area A = π (r_{i+1}² − r_i²), radial face area
       2π r Δz_j; the node of a ring sits at its mid-radius r_c = (r_i + r_{i+1})/2;

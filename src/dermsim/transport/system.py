@@ -18,8 +18,8 @@ An operator stores A in the form its solvers need and provides
 * ``factorise(capacity, scale)`` → object with ``solve(rhs)`` for (C + scale·A) (TR-BDF2: scale = θh);
 * ``solve(rhs)`` = A⁻¹ rhs (steady states; a node with no coupling and no loss, a zero row, gets
   u = rhs there, i.e. 0 in a steady state, whose source vanishes on such nodes);
-* ``eigen(capacity)`` → (λ, V, active): M = C^-½ A C^-½ = V Λ Vᵀ on the nodes ``active`` (None = all),
-  for the exact solver (`dermsim.transport.exact`).
+* ``eigen(capacity, root)`` → (λ, V, active): M = C^-½ A C^-½ = V Λ Vᵀ on the nodes ``active`` (None =
+  all), ``root`` = C^½, for the exact solver (`dermsim.transport.exact`).
 """
 
 from __future__ import annotations
@@ -61,11 +61,10 @@ class TridiagonalOperator:
             raise np.linalg.LinAlgError(f"tridiagonal solve failed (info={info})")
         return x
 
-    def eigen(self, capacity: np.ndarray):
-        """(λ, V, None) of the symmetrised tridiagonal M (`scipy.linalg.eigh_tridiagonal`)."""
+    def eigen(self, capacity: np.ndarray, root_c: np.ndarray):
+        """(λ, V, None) of the symmetrised tridiagonal M (`scipy.linalg.eigh_tridiagonal`); root_c = √C."""
         from scipy.linalg import eigh_tridiagonal
 
-        root_c = np.sqrt(capacity)
         lam, vecs = eigh_tridiagonal(self.diagonal / capacity, self.off_diagonal / (root_c[:-1] * root_c[1:]))
         return lam, vecs, None
 
@@ -111,11 +110,14 @@ class BandedOperator:
 
     def factorise(self, capacity: np.ndarray, scale: float) -> "_BandedCholesky":
         """Banded Cholesky factor (LAPACK ?pbtrf) of the symmetric positive definite C + scale·A."""
-        from scipy.linalg import cholesky_banded
+        from scipy.linalg import lapack
 
         m = scale * self.bands
         m[-1] += capacity
-        return _BandedCholesky(cholesky_banded(m, lower=False, check_finite=False))
+        factor, info = lapack.dpbtrf(m, lower=0)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"step matrix not positive definite (info={info})")
+        return _BandedCholesky(factor)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """A⁻¹ rhs (LAPACK ?pbsv); a zero row (uncoupled, loss-free node) is taken as the identity, the
@@ -126,8 +128,9 @@ class BandedOperator:
         m[-1] = np.where(m[-1] > 0, m[-1], 1.0)
         return solveh_banded(m, rhs, lower=False, check_finite=False)
 
-    def eigen(self, capacity: np.ndarray):
-        """(λ, V, active) of M restricted to the nodes with a non-zero row (`scipy.linalg.eig_banded`).
+    def eigen(self, capacity: np.ndarray, root_all: np.ndarray):
+        """(λ, V, active) of M restricted to the nodes with a non-zero row (`scipy.linalg.eig_banded`);
+        root_all = √C.
 
         Nodes with no coupling and no loss (an impermeable SC) keep their value and are left out; dropping
         them keeps the half-bandwidth. V is dense (n_active × n_active): meant for small systems (the
@@ -139,7 +142,6 @@ class BandedOperator:
         active = self.bands[w] > 0
         sub = np.flatnonzero(active)
         new_index = np.cumsum(active) - 1
-        root_all = np.sqrt(capacity)
         bands = np.zeros((w + 1, sub.size))
         bands[w] = self.bands[w, sub] / capacity[sub]
         for k in range(1, w + 1):
@@ -154,13 +156,20 @@ class BandedOperator:
 
 
 class _BandedCholesky:
+    """Solves with an upper banded Cholesky factor (LAPACK ?pbtrs called directly: the scipy wrapper's
+    checks cost ~5 % of a 2D run's solves)."""
+
     def __init__(self, factor: np.ndarray):
+        from scipy.linalg import lapack
+
         self.factor = factor
+        self._pbtrs = lapack.dpbtrs
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        from scipy.linalg import cho_solve_banded
-
-        return cho_solve_banded((self.factor, False), rhs, check_finite=False)
+        x, info = self._pbtrs(self.factor, rhs, lower=0)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"banded solve failed (info={info})")
+        return x
 
 
 class SparseOperator:
@@ -188,7 +197,7 @@ class SparseOperator:
 
         return spsolve(self.matrix, rhs)
 
-    def eigen(self, capacity: np.ndarray):
+    def eigen(self, capacity: np.ndarray, root: np.ndarray):
         raise NotImplementedError("the exact solver takes tridiagonal or banded operators")
 
 
