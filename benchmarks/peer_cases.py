@@ -19,7 +19,7 @@ dermsim: the scenario is built in memory with `scenario_from_dict` (explicit lay
 examples/peer_case_a_membrane.toml and examples/peer_case_b_three_layer.toml; checked equal) and run with
 `simulate` (median of ≥ 20 warm calls); the core, `build` + `discretise` + `solve_exact` (or
 `solve_tr_bdf2` for the TR-BDF2 path), is timed apart. Resolution is given as n cells per layer
-(``simulation.resolution = n/30``, `dermsim.simulation.CELLS["membrane"]` = 30 at resolution 1); the smallest n
+(``simulation.resolution = n/30``, `dermsim.permeation.setup.CELLS["membrane"]` = 30 at resolution 1); the smallest n
 meeting the target accuracy is found by bisection with the exact solver. Output times: dermsim's default
 241 (every 3 min for A, 6 min for B), plus one row with 1-min outputs as skindiff logs them.
 
@@ -122,7 +122,7 @@ METRICS = {"q": "max rel err Q", "late": "late-flux err"}
 
 def scenario_dict(case: Case, cells: int = 30, solver: str = "auto", output_interval: str | None = None) -> dict:
     """The case as a scenario dictionary at ``cells`` per layer (resolution = cells/30)."""
-    from dermsim.simulation import CELLS
+    from dermsim.permeation.setup import CELLS
 
     layers = [{"name": name, "thickness": f"{h:g} um", "diffusivity": f"{d:g} cm^2/s", "partition": k}
               for name, h, d, k in case.layers]
@@ -161,7 +161,7 @@ class Accuracy:
             self.reference = lambda t: crank_infinite_dose_amount(t, h, d, k, C0)
             self.reference_name = "Crank's exact series (4.24a)"
         else:
-            from dermsim.simulation import build
+            from dermsim.permeation.setup import build
             from dermsim.transport.exact import solve_exact
             from dermsim.permeation.layered import discretise, steady_state_metrics
 
@@ -218,7 +218,8 @@ def smallest_cells(case: Case, acc: Accuracy, key: str) -> int | None:
 def dermsim_run(case: Case, acc: Accuracy, cells: int, solver: str, repeats: int,
                 output_interval: str | None = None) -> Run:
     """Time `simulate` and the core (build + discretise + solve) for one resolution and solver."""
-    from dermsim.simulation import build, output_times, simulate
+    from dermsim.permeation.setup import build, output_times
+    from dermsim.simulation import simulate
     from dermsim.transport.exact import solve_exact
     from dermsim.permeation.layered import discretise
     from dermsim.transport.timestep import solve_tr_bdf2

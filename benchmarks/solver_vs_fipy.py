@@ -92,7 +92,7 @@ FIPY_RUNS = [(0.5, 1), (1, 1), (1, 2), (1, 4), (1, 8)]  # (multiple of n0, steps
 
 def cells_per_layer() -> int:
     """dermsim's cells per explicit layer at resolution 1."""
-    from dermsim.simulation import CELLS
+    from dermsim.permeation.setup import CELLS
 
     return CELLS["membrane"]
 
@@ -128,7 +128,7 @@ def fipy_solve(cells: int, steps_per_output: int, times: np.ndarray):
     """Solve the benchmark with FiPy; returns (cumulative into blood, mean basal concentration) at ``times``."""
     import fipy as fp
 
-    from dermsim.simulation import build
+    from dermsim.permeation.setup import build
 
     dermsim_mesh = build(scenario(cells / cells_per_layer())).model.mesh()  # same cells, same grading
     dx = dermsim_mesh.widths
@@ -201,7 +201,8 @@ def machine() -> str:
 
 
 def main() -> None:
-    from dermsim.simulation import build, simulate
+    from dermsim.permeation.setup import build
+    from dermsim.simulation import simulate
     from dermsim.transport.exact import solve_exact
     from dermsim.permeation.layered import discretise
 
