@@ -73,16 +73,16 @@ def test_plot_worker_runs_the_function_and_reports_failures_as_one_line():
     assert PlotWorker(enabled=False)(max, 1, 5) == 5
 
 
-def test_launcher_forks_the_plot_worker_early_and_writes_everything(tmp_path):
+def test_run_with_the_plot_worker_writes_everything(tmp_path):
     toml = tmp_path / "m.toml"
     toml.write_text(MEMBRANE)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "dermsim.launch", "run", str(toml), "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "run", str(toml), "--out", str(out)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md", "depth_profiles.png",
                                                "layer_amounts.png", "cumulative_permeation.png"}
-    bad = subprocess.run([sys.executable, "-m", "dermsim.launch", "run", str(tmp_path / "missing.toml"),
+    bad = subprocess.run([sys.executable, "-m", "dermsim.cli", "run", str(tmp_path / "missing.toml"),
                           "--out", str(tmp_path / "none")], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "none").exists()

@@ -60,17 +60,22 @@ def progress_bar(label: str = "simulating"):
                     console=console, disable=not console.is_terminal)
 
 
-def simulate_and_save(scenario, out: Path, plots: bool, worker=None) -> None:
-    """Simulate any scenario with a progress bar, write its output set into ``out`` (staged), print the answer."""
+def simulate_and_save(scenario, out: Path, plots: bool) -> None:
+    """Simulate any scenario with a progress bar, write its output set into ``out`` (staged), print the answer.
+
+    With plots, a `PlotWorker` warms matplotlib up on the second core while the simulation runs.
+    """
     from rich.console import Console
 
+    from dermsim.plotworker import PlotWorker
     from dermsim.simulation import simulate
 
-    with progress_bar(scenario.kind) as bar:
-        task = bar.add_task("sim", total=1.0)
-        result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
-    with staged_output(out) as tmp:
-        written = result.save(tmp, plots=plots, draw=worker)
+    with PlotWorker(enabled=plots) as worker:
+        with progress_bar(scenario.kind) as bar:
+            task = bar.add_task("sim", total=1.0)
+            result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
+        with staged_output(out) as tmp:
+            written = result.save(tmp, plots=plots, draw=worker)
     console = Console(soft_wrap=True)
     console.print(result.summary["answer"], highlight=False)
     balance = result.summary.get("mass_balance_relative_error")

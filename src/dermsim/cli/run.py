@@ -8,17 +8,16 @@ from typing import Optional
 import typer
 
 from dermsim.cli.common import simulate_and_save, user_errors
-from dermsim.plotworker import PlotWorker
 
 
 def run(scenario: Path = typer.Argument(..., help="scenario TOML file (permeation, tissue or clones)"),
         out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
         plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
     """Run a scenario file: writes result.nc, summary.json, report.md and plots into --out."""
-    with user_errors(), PlotWorker(enabled=plots) as worker:
+    with user_errors():
         from dermsim.scenario import load_scenario
 
-        simulate_and_save(load_scenario(scenario), out, plots, worker)
+        simulate_and_save(load_scenario(scenario), out, plots)
 
 
 def permeate(compound: str = typer.Option(..., help="library compound name"),
