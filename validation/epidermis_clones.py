@@ -88,7 +88,7 @@ def stem_rows(n_clones: int) -> list[str]:
 
 def human_rows() -> list[str]:
     rates = load_preset("human-interfollicular")
-    cal = {k: v["value"] for k, v in load("epidermis_kinetics")["human_calibration"].items()}
+    cal = {k: v.to("1/mm^2") for k, v in load("epidermis_kinetics")["human_calibration"].items() if k.endswith("_density")}
     per_day = rates.basal_production_rate / 7 * cal["germinative_cell_density"]
     sc = cal["corneocyte_density"] / per_day
     total = rates.basal_to_shed_transit * 7

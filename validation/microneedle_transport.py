@@ -255,20 +255,20 @@ def macromolecule_table() -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|"]
     eta = mm.parameter("solvent", "water_viscosity")
     for name, e in measured.items():
-        mw, cls = e["molecular_weight"]["value"], e["molecule_class"]
+        mw, cls = e["molecular_weight"].to("g/mol"), e["molecule_class"]
         r = float(mm.hydrodynamic_radius(mw, cls))
         d0 = float(mm.free_diffusivity(r)) / 3600.0
         if "hydrodynamic_radius" in e:
-            meas, label, pred = e["hydrodynamic_radius"]["value"], "", r * 1e7
+            meas, label, pred = e["hydrodynamic_radius"].to("nm"), "", r * 1e7
         else:
-            meas, label = e["radius_of_gyration"]["value"], " (R_g)"
+            meas, label = e["radius_of_gyration"].to("nm"), " (R_g)"
             pred = r * 1e7 * mm.parameter("hyaluronic_acid", "rg_over_rh")
         if "diffusivity_20C" in e:
-            d37 = e["diffusivity_20C"]["value"] * (310.15 / 293.15) * (1.0016e-3 / eta)
+            d37 = e["diffusivity_20C"].to("cm^2/s") * (310.15 / 293.15) * (1.0016e-3 / eta)
             dcol = f"{d37:.3g} | {d0 / d37 - 1:+.2f}"
         else:
             dcol = "– | –"
-        src = e.get("hydrodynamic_radius", e.get("radius_of_gyration"))["source"].split(";")[0]
+        src = e.get("hydrodynamic_radius", e.get("radius_of_gyration")).source.split(";")[0]
         lines.append(f"| {name} | {cls} | {mw:.4g} | {pred:.2f}{label} | {meas:g} | {pred / meas - 1:+.2f} | {d0:.3g} | "
                      f"{dcol} | {src} |")
     d0, r_h, d_t = egf()

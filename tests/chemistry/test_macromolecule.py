@@ -29,18 +29,18 @@ ETA_20, T_20 = 1.0016e-3, 293.15
 @pytest.mark.parametrize("name", sorted(RADIUS_TOLERANCE))
 def test_hydrodynamic_radius_against_measured(name):
     entry = MEASURED[name]
-    predicted = float(mm.hydrodynamic_radius(entry["molecular_weight"]["value"], entry["molecule_class"])) / NM
-    measured = entry["hydrodynamic_radius"]["value"]
+    predicted = float(mm.hydrodynamic_radius(entry["molecular_weight"].to("g/mol"), entry["molecule_class"])) / NM
+    measured = entry["hydrodynamic_radius"].to("nm")
     assert abs(predicted / measured - 1) < RADIUS_TOLERANCE[name], (
-        f"{name}: {predicted:.2f} nm vs {measured} nm ({entry['hydrodynamic_radius']['source']})")
+        f"{name}: {predicted:.2f} nm vs {measured} nm ({entry['hydrodynamic_radius'].source})")
 
 
 @pytest.mark.parametrize("name", ["albumin", "lysozyme", "igg"])
 def test_free_diffusivity_against_measured(name):
     """D20,w converted to 37 C by T/eta (Stokes-Einstein scaling); same tolerances as the radii."""
     entry = MEASURED[name]
-    d37 = entry["diffusivity_20C"]["value"] * (310.15 / T_20) * (ETA_20 / mm.parameter("solvent", "water_viscosity"))
-    predicted = float(mm.free_diffusivity(mm.hydrodynamic_radius(entry["molecular_weight"]["value"]))) / 3600.0
+    d37 = entry["diffusivity_20C"].to("cm^2/s") * (310.15 / T_20) * (ETA_20 / mm.parameter("solvent", "water_viscosity"))
+    predicted = float(mm.free_diffusivity(mm.hydrodynamic_radius(entry["molecular_weight"].to("g/mol")))) / 3600.0
     assert abs(predicted / d37 - 1) < RADIUS_TOLERANCE[name]
 
 
@@ -61,7 +61,7 @@ def test_egf_globular_estimate_agrees_with_wilkins_folded_relation():
 def test_hyaluronan_radius_of_gyration_and_exponent():
     rho = mm.parameter("hyaluronic_acid", "rg_over_rh")
     rg = lambda m: float(mm.hydrodynamic_radius(m, "hyaluronic_acid")) * rho / NM  # noqa: E731
-    assert abs(rg(1e6) / MEASURED["hyaluronan_1mda"]["radius_of_gyration"]["value"] - 1) < 0.2
+    assert abs(rg(1e6) / MEASURED["hyaluronan_1mda"]["radius_of_gyration"].to("nm") - 1) < 0.2
     slope = math.log(rg(2e6) / rg(2e5)) / math.log(10.0)
     assert slope == pytest.approx(0.6, abs=1e-9)   # Mendichi 2003, by construction above the crossover
     m_x = mm.parameter("hyaluronic_acid", "crossover_mass")

@@ -6,7 +6,18 @@ import pytest
 
 from dermsim.epidermis import kinetics as kin
 from dermsim.errors import InputError
-from dermsim.parameters import load
+from dermsim.parameters import Parameter, load
+
+#: the unit each calibration input is used in below
+CALIBRATION_UNITS = {"basal_cycle_time": "h", "growth_fraction": "", "stem_fraction_of_germinative": "",
+                     "germinative_cell_density": "1/mm^2", "cell_production": "1/mm^2/day",
+                     "nucleated_cell_density": "1/mm^2", "corneocyte_density": "1/mm^2", "total_turnover_min": "day",
+                     "total_turnover_max": "day", "stratum_corneum_transit": "day"}
+
+
+def _calibration() -> dict[str, float]:
+    table = load(kin.PARAMETER_FILE)["human_calibration"]
+    return {k: table[k].to(unit) for k, unit in CALIBRATION_UNITS.items()}
 
 # (preset, λ, r, Γ, ρ), λ and Γ per week, as published: Clayton et al. 2007 Nature 446:185 (mouse tail; ρ = Γ/(λ+Γ));
 # Piedrafita et al. 2020 Nat Commun 11:1429: its maximum-likelihood fits (tail interscale, ear, back, paw with the
@@ -40,9 +51,9 @@ def test_every_preset_number_has_value_unit_and_source():
         entries = table[section].values() if section != "presets" else [
             v for preset in table[section].values() for v in preset.values()]
         for entry in entries:
-            if isinstance(entry, dict):
-                assert {"value", "unit", "source"} <= set(entry), entry
-                assert len(entry["source"]) > 20
+            if isinstance(entry, Parameter):
+                assert entry.unit is not None, entry
+                assert len(entry.source) > 20
     for name in kin.list_presets():
         rates = kin.load_preset(name)
         for key in ("division_rate", "symmetric_fraction", "stratification_rate", "shedding_rate"):
@@ -61,7 +72,7 @@ def test_mascre_stem_progenitor_preset():
 
 
 def test_mouse_shedding_rates_follow_the_stated_homeostasis_rule():
-    ratio = load(kin.PARAMETER_FILE)["shedding"]["mouse_suprabasal_to_basal_ratio"]["value"]
+    ratio = load(kin.PARAMETER_FILE)["shedding"]["mouse_suprabasal_to_basal_ratio"].to("")
     for name in kin.list_presets():
         if name.startswith("human"):
             continue
@@ -70,7 +81,7 @@ def test_mouse_shedding_rates_follow_the_stated_homeostasis_rule():
 
 
 def test_human_preset_reproduces_its_calibration_arithmetic():
-    cal = {k: v["value"] for k, v in load(kin.PARAMETER_FILE)["human_calibration"].items()}
+    cal = _calibration()
     rates = kin.load_preset("human-interfollicular")
     week_h = 168.0
     assert rates.division_rate == pytest.approx(week_h / cal["basal_cycle_time"], rel=1e-3)
@@ -84,17 +95,17 @@ def test_human_preset_reproduces_its_calibration_arithmetic():
 
 
 def test_human_preset_times_fall_in_the_published_ranges():
-    cal = {k: v for k, v in load(kin.PARAMETER_FILE)["human_calibration"].items()}
+    cal = _calibration()
+    target = load(kin.PARAMETER_FILE)["human_calibration"]["stratum_corneum_transit"]
     rates = kin.load_preset("human-interfollicular")
     days = 7.0
     transit = rates.basal_to_shed_transit * days
-    assert cal["total_turnover_min"]["value"] <= transit <= cal["total_turnover_max"]["value"]   # 28–56 d
+    assert cal["total_turnover_min"] <= transit <= cal["total_turnover_max"]   # 28–56 d
     assert 36 - 6 <= transit <= 60                                   # reference target 3: inside 36–60 d
-    production_per_day = rates.basal_production_rate / days * cal["germinative_cell_density"]["value"]
-    sc_transit = cal["corneocyte_density"]["value"] / production_per_day
-    target = cal["stratum_corneum_transit"]
-    assert abs(sc_transit - target["value"]) <= target["sd"]          # 14 ± 3 d
-    viable_suprabasal = (cal["nucleated_cell_density"]["value"] - cal["germinative_cell_density"]["value"]) \
+    production_per_day = rates.basal_production_rate / days * cal["germinative_cell_density"]
+    sc_transit = cal["corneocyte_density"] / production_per_day
+    assert abs(sc_transit - target.to("day")) <= target.sd_to("day")          # 14 ± 3 d
+    viable_suprabasal = (cal["nucleated_cell_density"] - cal["germinative_cell_density"]) \
         / production_per_day
     assert 12 <= viable_suprabasal <= 17                               # viable layers ~2 weeks (Rothberg 12–15 d)
     assert rates.suprabasal_residence * days == pytest.approx(sc_transit + viable_suprabasal, rel=1e-3)

@@ -18,7 +18,7 @@ PUBLICATION_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 def _entries(table, prefix=""):
     for key, val in table.items():
-        if isinstance(val, Mapping) and "value" in val:
+        if isinstance(val, parameters.Parameter):
             yield f"{prefix}{key}", val
         elif isinstance(val, Mapping):
             yield from _entries(val, f"{prefix}{key}.")
@@ -29,9 +29,9 @@ def test_every_packaged_number_has_unit_and_tagged_source(name):
     entries = list(_entries(parameters.load(name)))
     assert len(entries) > 20
     for key, entry in entries:
-        assert set(entry) >= {"value", "unit", "source"}, key
-        assert len(entry["source"]) > 10, key
-        source = entry["source"]
+        assert entry.unit is not None, key
+        assert len(entry.source) > 10, key
+        source = entry.source
         assert source.startswith(FLAGGED) or PUBLICATION_YEAR.search(source), f"{key}: source names no publication"
 
 

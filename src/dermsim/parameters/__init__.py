@@ -76,7 +76,7 @@ def _convert(value: Any, unit: str, target: str) -> Any:
 
 
 @dataclass(frozen=True)
-class Parameter(dict):
+class Parameter:
     """One ``{value, unit, source}`` entry of a parameter file, its value in the transport kernel unit.
 
     Attributes
@@ -139,13 +139,6 @@ class Parameter(dict):
 
     def __float__(self) -> float:
         return float(self.value)
-
-    def __post_init__(self):
-        # Transitional: a Parameter is also the dict {value, unit, source[, sd]} AS WRITTEN, so readers not yet
-        # moved to the attributes keep working. Do not use p["value"] in new code (it is not converted); the
-        # dict base is removed once every reader uses p.value / p.to(unit).
-        dict.update(self, value=self.given[0], unit=self.given[1], source=self.source,
-                    **({} if self.given_sd is None else {"sd": self.given_sd}))
 
 
 def _make_parameter(entry: dict, path: str, where: str) -> Parameter:
