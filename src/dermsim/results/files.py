@@ -57,4 +57,4 @@ def write_text(path: Path, text: str) -> Path:
 
 def write_json(path: Path, data) -> Path:
     """Write ``data`` as indented JSON (NaN/inf as null) to ``path`` atomically."""
-    return write_text(path, json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n")
+    return write_text(path, json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
