@@ -47,6 +47,8 @@ _MW_MAX = 1e8            # g/mol; above any real macromolecule
 _LOG_KOW_RANGE = (-10.0, 15.0)
 _PKA_RANGE = (-5.0, 20.0)
 _PI_RANGE = (0.0, 14.0)
+_MELTING_RANGE = (20.0, 1000.0)          # K
+_SOLUBILITY_RANGE = (1e-12, 2e6)         # ug/cm^3: from sub-pg/mL to a pure liquid
 
 _CRIPPEN_SOURCE = "RDKit Crippen (Wildman & Crippen 1999 J Chem Inf Comput Sci 39:868), estimate"
 _MOLWT_SOURCE = "RDKit Descriptors.MolWt from the SMILES structure (IUPAC standard atomic weights), calc."
@@ -55,7 +57,10 @@ _MOLWT_SOURCE = "RDKit Descriptors.MolWt from the SMILES structure (IUPAC standa
 _NUMERIC_FIELDS = {"molecular_weight": True, "log_kow": False, "pka_acid": False, "pka_base": False,
                    "isoelectric_point": False}
 _TEXT_FIELDS = ("display_name", "kind", "acid_base", "smiles", "category", "notes", "molecule_class")
-_ALLOWED_KEYS = set(_NUMERIC_FIELDS) | set(_TEXT_FIELDS) | {"aliases"}
+# physical properties of a library entry (optional): name -> kernel units accepted (log10 amount per volume is
+# converted with the molecular weight)
+_PROPERTY_FIELDS = {"melting_point": ("K",), "aqueous_solubility": ("ug/cm^3", "log10(mol/cm^3)")}
+_ALLOWED_KEYS = set(_NUMERIC_FIELDS) | set(_PROPERTY_FIELDS) | set(_TEXT_FIELDS) | {"aliases"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,10 @@ class Compound:
     molecule_class : str or None
         Size class of a macromolecule for `dermsim.chemistry.macromolecule` (e.g. ``"dextran"`` for a
         polysaccharide that is not hyaluronan); None: from ``kind``.
+    melting_point : float or None
+        Melting point of the solid (K); None when unknown (solubility estimates then refuse the compound).
+    aqueous_solubility : float or None
+        Measured solubility in water, ug/cm³ (= mg/L), at the temperature its source states; None when unknown.
     """
 
     name: str
@@ -113,6 +122,8 @@ class Compound:
     notes: str = ""
     isoelectric_point: float | None = None
     molecule_class: str | None = None
+    melting_point: float | None = None
+    aqueous_solubility: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aliases", tuple(self.aliases))
@@ -136,6 +147,10 @@ class Compound:
             "pka_acid": self.pka_acid,
             "pka_base": self.pka_base,
             "isoelectric_point": self.isoelectric_point,
+            "melting_point": self.melting_point,
+            "melting_point_unit": "K",
+            "aqueous_solubility": self.aqueous_solubility,
+            "aqueous_solubility_unit": "ug/cm^3",
             "kind": self.kind,
             "molecule_class": self.molecule_class,
             "smiles": self.smiles,
@@ -185,6 +200,10 @@ def _validate(c: Compound) -> None:
             _check_range(name, value, *_PKA_RANGE)
     if c.isoelectric_point is not None:
         _check_range("isoelectric_point", c.isoelectric_point, *_PI_RANGE, unit=" (pH units)")
+    if c.melting_point is not None:
+        _check_range("melting_point", c.melting_point, *_MELTING_RANGE, unit=" K")
+    if c.aqueous_solubility is not None:
+        _check_range("aqueous_solubility", c.aqueous_solubility, *_SOLUBILITY_RANGE, unit=" ug/cm^3")
     if c.acid_base == "acid" and c.pka_acid is None:
         raise InputError("pka_acid", None, "a number when acid_base='acid'")
     if c.acid_base in ("base", "polycation") and c.pka_base is None:
@@ -196,9 +215,10 @@ def _validate(c: Compound) -> None:
         given = "pka_acid" if c.pka_acid is not None else "pka_base"
         raise InputError(given, getattr(c, given),
                          "None when acid_base='neutral' (set acid_base to acid, base or ampholyte)")
-    unknown = set(c.estimated) - set(_NUMERIC_FIELDS)
+    unknown = set(c.estimated) - set(_NUMERIC_FIELDS) - set(_PROPERTY_FIELDS)
     if unknown:
-        raise InputError("estimated", sorted(unknown), f"field names among {sorted(_NUMERIC_FIELDS)}")
+        raise InputError("estimated", sorted(unknown),
+                         f"field names among {sorted(set(_NUMERIC_FIELDS) | set(_PROPERTY_FIELDS))}")
 
 
 def _normalise(name: str) -> str:
@@ -249,6 +269,20 @@ def _compound_from_entry(key: str, entry: Mapping[str, Any]) -> Compound:
         sources[name] = item.source
         if "estimate" in item.flags:
             estimated.add(name)
+    for name, kernels in _PROPERTY_FIELDS.items():
+        if name not in entry:
+            continue
+        item = entry[name]
+        if not isinstance(item, Parameter) or not _is_number(item.value) or item.unit not in kernels:
+            raise _library_error(key, f"{name} must be a number {{ value = ..., unit = ..., source = ... }} in a unit "
+                                      f"of {' or '.join(kernels)}, got {item!r}")
+        value = float(item.value)
+        if item.unit.startswith("log10("):                     # log10(mol/cm^3) -> ug/cm^3 with the MW
+            value = 10.0 ** value * values["molecular_weight"] * 1e6
+        values[name] = value
+        sources[name] = item.source
+        if "estimate" in item.flags:
+            estimated.add(name)
     category = entry.get("category", "")
     if category not in LIBRARY_CATEGORIES:
         raise _library_error(key, f"category {category!r} not in {LIBRARY_CATEGORIES}")
@@ -274,6 +308,8 @@ def _compound_from_entry(key: str, entry: Mapping[str, Any]) -> Compound:
             notes=entry.get("notes", ""),
             isoelectric_point=values.get("isoelectric_point"),
             molecule_class=entry.get("molecule_class"),
+            melting_point=values.get("melting_point"),
+            aqueous_solubility=values.get("aqueous_solubility"),
         )
     except InputError as err:
         raise _library_error(key, str(err)) from err
@@ -403,8 +439,8 @@ def make_compound(name: str, molecular_weight: float, log_kow: float | None,
         pKa of the acidic group / of the conjugate acid of the basic group, in [-5, 20].
     **kw
         Further :class:`Compound` fields: ``kind``, ``smiles``, ``category``, ``aliases``,
-        ``sources``, ``estimated``, ``notes``, ``isoelectric_point``. Numeric fields without a
-        source get ``"user input"``.
+        ``sources``, ``estimated``, ``notes``, ``isoelectric_point``, ``melting_point`` (K),
+        ``aqueous_solubility`` (ug/cm³). Numeric fields without a source get ``"user input"``.
 
     Raises
     ------
@@ -412,7 +448,7 @@ def make_compound(name: str, molecular_weight: float, log_kow: float | None,
         A value is out of range or of the wrong type; the message names the field.
     """
     allowed_kw = {"kind", "smiles", "category", "aliases", "sources", "estimated", "notes",
-                  "isoelectric_point"}
+                  "isoelectric_point", "melting_point", "aqueous_solubility"}
     for key in kw:
         if key not in allowed_kw:
             raise InputError("make_compound argument", key, ", ".join(sorted(allowed_kw)),
@@ -421,7 +457,8 @@ def make_compound(name: str, molecular_weight: float, log_kow: float | None,
     if isinstance(aliases, str) or not isinstance(aliases, Iterable):
         raise InputError("aliases", aliases, "a list of strings")
     given = {"molecular_weight": molecular_weight, "log_kow": log_kow, "pka_acid": pka_acid,
-             "pka_base": pka_base, "isoelectric_point": kw.get("isoelectric_point")}
+             "pka_base": pka_base, "isoelectric_point": kw.get("isoelectric_point"),
+             "melting_point": kw.get("melting_point"), "aqueous_solubility": kw.get("aqueous_solubility")}
     sources = {f: "user input" for f, v in given.items() if v is not None}
     sources.update(kw.pop("sources", {}) or {})
     return Compound(
