@@ -129,7 +129,7 @@ def test_scanner_finds_what_it_must_and_spares_urls_and_units(tmp_path):
     good = [
         "doi: https://doi.org/10.1016/j.dib.2022.108242",
         "flux in ug/cm^2/h, kp in cm/h",
-        "url = 'https://github.com/work/tmp/home/x'",
+        "url = 'https://github.com/" + "work/tmp/home/x'",
         "layers = x[D] + y[S]",
         "out/case_a and docs/validation/crank.png",
         "[derived] lambda = 168 / 311",
