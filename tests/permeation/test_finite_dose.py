@@ -92,3 +92,11 @@ def test_wash_off_removes_the_surface_and_the_run_continues():
     assert run.dissolved[i] == pytest.approx(run.washed[i] / 9, rel=1e-9)
     assert run.mass_balance_error < 1e-10
     assert run.cumulative["permeated"][-1] > run.cumulative["permeated"][i]
+
+
+def test_a_component_that_runs_out_within_one_step_is_gone_at_its_end():
+    """Mixture film, one long step: the faster solvent runs out inside it and must not come back."""
+    mix = DryingFilm(names=("ethanol", "water"), volumes=np.array([60e-4, 30e-4]), molar_volumes=np.array([58.7, 18.1]),
+                     evaporation_rates=np.array([10.0, 0.05]), solubility=lambda phi: 1e12, water_solubility=1e12)
+    state = mix.advance(mix.start(1.0), 0.05)
+    assert state.volumes[0] == 0.0 and 0.0 < state.volumes[1] < 30e-4

@@ -130,8 +130,11 @@ class DryingFilm:
         """
         v = state.volumes
         if not self.occluded and v.any():
-            half = np.maximum(v + 0.5 * dt * self.drying_rates(v), 0.0)
-            v = np.maximum(v + dt * self.drying_rates(half), 0.0)
+            start = self.drying_rates(v)
+            half = np.maximum(v + 0.5 * dt * start, 0.0)
+            middle = self.drying_rates(half)
+            # a component that runs out inside the half step keeps its starting rate (it is gone by the end)
+            v = np.maximum(v + dt * np.where((half == 0.0) & (v > 0.0), start, middle), 0.0)
             v[v <= 1e-12 * self.volumes] = 0.0              # round-off left by a component that ran out
         state = replace(state, volumes=v)
         state = self._saturate(state)
