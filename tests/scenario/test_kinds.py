@@ -54,3 +54,14 @@ def test_clone_errors_name_the_field_in_its_table():
 def test_the_public_api_is_listed():
     for name in ("load_scenario", "scenario_from_dict", "simulate", "Result", "load_result", "Scenario"):
         assert name in dir(dermsim) and name in dermsim.__all__
+
+
+def test_a_permeation_file_is_a_permeation_scenario_whatever_the_default():
+    assert scenario_from_dict(PERMEATION, default_kind="tissue").kind == "permeation"
+
+
+def test_an_error_names_a_field_that_starts_like_a_type_name():
+    """A field such as stroke_frequency (starts with 'str') is named, not dropped from the location."""
+    data = dict(PERMEATION, microneedle={"device": "dermapen-11", "stroke_frequency": "abc"})
+    with pytest.raises(InputError, match=r"^microneedle\.stroke_frequency: "):
+        scenario_from_dict(data)

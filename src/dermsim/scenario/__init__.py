@@ -31,6 +31,8 @@ __all__ = ["Scenario", "PermeationScenario", "TissueScenario", "ClonesScenario",
            "scenario_from_dict", "scenario_kind"]
 
 KINDS = ("permeation", "tissue", "clones")
+#: Tables only a permeation scenario has (they decide the kind of a file without a ``kind`` key).
+PERMEATION_TABLES = ("compound", "formulation", "receptor", "transport", "microneedle")
 
 
 def _model(kind: str):
@@ -63,6 +65,8 @@ def scenario_kind(data: dict, default: str = "permeation") -> str:
         return "tissue"
     if "clones" in data:
         return "clones"
+    if any(table in data for table in PERMEATION_TABLES):
+        return "permeation"
     return default
 
 

@@ -9,12 +9,20 @@ from pydantic import BaseModel, ValidationError
 from dermsim.errors import InputError
 
 
+#: Names pydantic puts into an error location for the branch of a union or a validator (not field names).
+_TYPE_TAGS = ("float", "str", "int", "bool", "dict", "list", "tuple", "none", "is-instance")
+
+
+def _is_type_tag(part: str) -> bool:
+    return part in _TYPE_TAGS or part.startswith(("function-", "literal[")) or "[" in part
+
+
 def _location(loc: tuple) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("function-before[parse(), float]",) or str(part).startswith(("function-", "literal[", "float", "str")):
+        elif _is_type_tag(str(part)):
             continue
         else:
             out += ("." if out else "") + str(part)
