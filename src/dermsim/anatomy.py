@@ -68,6 +68,7 @@ class Skin:
     papillary_dermis_thickness : cm, the upper (papillary) part of the dermis, or None if unknown
     surface_ph : skin-surface pH (–)
     in_vitro : True for excised membranes (no blood flow)
+    species : "human", or the animal of an excised animal membrane ("pig", "rat", …)
     age : years, or None
     sources : field -> source text
     """
@@ -80,6 +81,7 @@ class Skin:
     papillary_dermis_thickness: float | None = None
     surface_ph: float | None = None
     in_vitro: bool = False
+    species: str = "human"
     age: float | None = None
     sources: tuple[tuple[str, str], ...] = ()
 
@@ -127,11 +129,16 @@ def _site_tables() -> tuple[dict, dict]:
     return data.get("sites", {}), data.get("membranes", {})
 
 
+def _species_tag(table) -> str:
+    species = table.get("species", "human")
+    return "" if species == "human" else f", {species}"
+
+
 def list_sites() -> dict[str, str]:
     """Body sites and in-vitro membranes with their descriptions."""
     sites, membranes = _site_tables()
     out = {name: t.get("description", "") for name, t in sites.items()}
-    out.update({name: "in vitro: " + t.get("description", "") for name, t in membranes.items()})
+    out.update({name: f"in vitro{_species_tag(t)}: " + t.get("description", "") for name, t in membranes.items()})
     return out
 
 
@@ -153,12 +160,12 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
 
     Parameters
     ----------
-    site : name from `list_sites` (e.g. "face", "forearm", "heat-separated-epidermis", "dermatomed")
+    site : name from `list_sites` (e.g. "face", "forearm", "heat-separated-epidermis", "dermatomed", "pig-ear")
     hydration : "dry" | "normal" | "hydrated"
     age : years (recorded)
     include_hypodermis : add the subcutaneous fat layer below the dermis (in vivo sites)
-    thickness : total thickness of a dermatomed / full-thickness membrane, a quantity string such as
-        "400 um" or a number in cm (default from the parameter file)
+    thickness : total thickness of a membrane with a ``default_total_thickness`` (dermatomed, full-thickness,
+        the animal membranes), a quantity string such as "400 um" or a number in cm (default from the file)
     """
     _check_hydration(hydration)
     if thickness is not None:
@@ -196,7 +203,8 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
         layers.append(Layer("dermis", "dermis", dermis,
                             source=f"dermatomed total {total / UM:g} um ({total_src if thickness is None else 'user'}) minus SC and VE"))
     elif thickness is not None:
-        raise InputError("skin.thickness", f"{thickness / UM:g} um", "only for membranes of adjustable thickness (dermatomed, full-thickness)")
+        adjustable = ", ".join(n for n, t in membranes.items() if "default_total_thickness" in t)
+        raise InputError("skin.thickness", f"{thickness / UM:g} um", f"only for membranes of adjustable thickness ({adjustable})")
     if include_hypodermis and "hypodermis_thickness" in table:
         hy, hy_src = _value(table, "hypodermis_thickness")
         layers.append(Layer("hypodermis", "hypodermis", hy, source=hy_src))
@@ -205,5 +213,6 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
     ph = _value(table, "surface_ph")[0] if "surface_ph" in table else None
     srcs = tuple((f"{site}.{k}", v) for k, v in parameters.sources(table).items())
     return Skin(layers=tuple(layers), site=site, hydration=hydration, basal_layer_thickness=basal,
-                capillary_loop_depth=loops, papillary_dermis_thickness=papillary, surface_ph=ph, in_vitro=in_vitro, age=age,
+                capillary_loop_depth=loops, papillary_dermis_thickness=papillary, surface_ph=ph, in_vitro=in_vitro,
+                species=table.get("species", "human"), age=age,
                 sources=srcs + (("basal_layer.thickness", basal_src),))
