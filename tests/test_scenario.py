@@ -18,15 +18,15 @@ def with_(**tables):
 def test_units_are_converted_to_internal():
     s = scenario_from_dict(with_(formulation={"concentration": "5 %", "dose": "2 mg/cm^2"},
                                  simulation={"duration": "90 min", "profile_times": ["30 min", "1 h"]}))
-    assert s.formulation.concentration == pytest.approx(5e4)       # ug/cm3
-    assert s.formulation.dose == pytest.approx(2e-3)               # g/cm2
+    assert (s.formulation.concentration.basis, s.formulation.concentration.value) == ("w/w", 0.05)
+    assert (s.formulation.dose.basis, s.formulation.dose.value) == ("mass", pytest.approx(2e-3))   # g/cm2
     assert s.simulation.duration == pytest.approx(1.5)             # h
     assert s.simulation.profile_times == pytest.approx([0.5, 1.0])
 
 
 @pytest.mark.parametrize("data, field, fragment", [
     (with_(skin={"sitee": "face"}), "skin.sitee", "did you mean 'site'"),
-    (with_(formulation={"concentration": "5 m"}), "formulation.concentration", "ug/cm^3"),
+    (with_(formulation={"concentration": "5 m"}), "formulation.concentration", "'2 % v/v'"),
     (with_(simulation={"duration": "24"}), "simulation.duration", "units missing"),
     (with_(skin={"hydration": "wet"}), "skin.hydration", "'dry', 'normal' or 'hydrated'"),
     (with_(formulation={"dose": "-3 mg/cm^2"}), "formulation.dose", "> 0"),

@@ -76,8 +76,14 @@ def test_missing_melting_point_raises_naming_the_value():
     assert err.value.field == "my-active.melting_point"
     assert "melting point" in str(err.value)
     with pytest.raises(InputError) as err:
-        solubility_in("ethanol", get_compound("panthenol"))
-    assert err.value.field == "panthenol.melting_point"
+        solubility_in("ethanol", make_compound("another-active", molecular_weight=300.0, log_kow=1.0))
+    assert err.value.field == "another-active.melting_point"
+
+
+def test_a_compound_without_melting_point_takes_the_property_library_value():
+    """Panthenol has no melting point in the compound library; chemicals (CAS Common Chemistry / CRC) has one."""
+    info = aqueous_solubility_info(get_compound("panthenol"))
+    assert info.estimate and "chemicals" in info.source
     # with a melting point it works; a measured value needs none
     assert aqueous_solubility(make_compound("my-active", 250.0, 2.0, melting_point=400.0)) > 0
     assert aqueous_solubility(make_compound("my-active", 250.0, 2.0, aqueous_solubility=12.0)) == 12.0

@@ -29,7 +29,7 @@ def test_every_packaged_entry_has_unit_source_and_kernel_value(name):
     table = parameters.load(name)            # raises on a missing unit/source, a bad unit or a non-finite value
     assert isinstance(table, ParameterTable)
     entries = list(table.parameters())
-    assert len(entries) > 20
+    assert entries                           # every packaged file holds at least one entry
     kernel_units = {u for system in ("transport",) for u in KERNEL_UNITS[system].values()}
     for path, p in entries:
         assert isinstance(p, Parameter)

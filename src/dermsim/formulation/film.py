@@ -5,14 +5,17 @@ State per unit skin area (kernel units cm, h, ug): component volumes V_i (cm), d
 deposit s (ug/cm²). With film thickness h = Σ V_i, volume fractions φ_i = V_i/h, mole fractions x_i
 (from V_i ρ_i / M_i) and the solute's solubility S(φ) in the mixture (ug/cm³):
 
-* solvent evaporation (ideal liquid, Raoult; zero far-field vapour)  dV_i/dt = −e_i x_i,
-  e_i = k_g,i P_i^sat M_i / (R T ρ_i) (cm/h), k_g,i the gas-side mass-transfer coefficient;
+* solvent loss (ideal liquid, Raoult; zero far-field vapour)  dV_i/dt = −(e_i + p_i) x_i:
+  evaporation e_i = k_g,i P_i^sat M_i / (R T ρ_i) (cm/h), k_g,i the gas-side mass-transfer coefficient, and
+  uptake into the skin p_i = the solvent's own permeability through the stratum corneum (cm/h; its flux at
+  activity x_i is p_i x_i ρ_i), which goes on under occlusion;
 * thermodynamic activity of the dissolved solute  a = (m/h) / S;  the skin sees the solute's
   water-equivalent concentration u = a S_w (so the film/water partition is K_v = S/S_w and the film's
   capacity in the layered model is K_v h);
 * solute evaporation  J_e = k_e a  (ug/cm²/h; k_e = k_g,s P_s^sat M_s/(R T), a = 1 for the deposit);
 * saturation: m ≤ S h; an excess precipitates at once into the deposit; the deposit dissolves back
-  towards saturation with a first-order rate constant k_d:  dm/dt = k_d (S h − m) while s > 0;
+  towards saturation with a first-order rate constant k_d:  dm/dt = k_d (S h − m) while s > 0 (a liquid
+  solute's excess is a separate liquid phase that keeps the film saturated at once);
 * a residual liquid layer h_res (skin-surface water and lipids) stays when the volatile components are
   gone, so a dry deposit still reaches the stratum corneum through it (at most S_res h_res dissolved);
 * occlusion stops all evaporation; wash-off removes a fraction η of film and deposit at once.
@@ -64,6 +67,9 @@ class DryingFilm:
     residual_thickness : h_res, cm (thin)
     residual_solubility : S of the solute in the residual layer, ug/cm³ (default S_w)
     occluded : no evaporation of solvents or solute
+    uptake_rates : p_i, permeability of the stratum corneum to each component, cm/h (None: no uptake)
+    liquid_deposit : the solute is a liquid at the film temperature (T_m ≤ T): its excess is a separate liquid
+        phase that wets the surface and keeps the liquid saturated at once (no finite dissolution rate)
     """
 
     names: tuple[str, ...]
@@ -77,6 +83,8 @@ class DryingFilm:
     residual_thickness: float = 1e-5
     residual_solubility: float | None = None
     occluded: bool = False
+    liquid_deposit: bool = False
+    uptake_rates: np.ndarray | None = None
 
     def __post_init__(self):
         if not self.residual_thickness > 0:
@@ -117,10 +125,13 @@ class DryingFilm:
     # -- evolution ---------------------------------------------------------------------------------------
     def drying_rates(self, volumes: np.ndarray) -> np.ndarray:
         """dV_i/dt (cm/h) of the components (ideal mixture)."""
-        if self.occluded or not volumes.any():
+        if not volumes.any():
             return np.zeros_like(volumes)
+        rates = np.zeros_like(volumes) if self.occluded else np.asarray(self.evaporation_rates, dtype=float)
+        if self.uptake_rates is not None:
+            rates = rates + self.uptake_rates
         moles = volumes / self.molar_volumes
-        return -self.evaporation_rates * moles / moles.sum()
+        return -rates * moles / moles.sum()
 
     def advance(self, state: FilmState, dt: float) -> FilmState:
         """Dry the film over ``dt`` (h), then precipitate or dissolve the solute and evaporate the deposit.
@@ -129,7 +140,7 @@ class DryingFilm:
         inside the step, which then ends a little early for it).
         """
         v = state.volumes
-        if not self.occluded and v.any():
+        if v.any() and (not self.occluded or self.uptake_rates is not None):
             start = self.drying_rates(v)
             half = np.maximum(v + 0.5 * dt * start, 0.0)
             middle = self.drying_rates(half)
@@ -142,7 +153,8 @@ class DryingFilm:
             h, s = self.liquid(state)
             room = s * h - state.dissolved
             if room > 0.0:
-                moved = min(state.deposit, room * -np.expm1(-self.dissolution_rate * dt))
+                fraction = 1.0 if self.liquid_deposit else -np.expm1(-self.dissolution_rate * dt)
+                moved = min(state.deposit, room * fraction)
                 state = replace(state, dissolved=state.dissolved + moved, deposit=state.deposit - moved)
             if not self.occluded and self.solute_evaporation > 0.0:
                 lost = min(state.deposit, self.solute_evaporation * dt)
@@ -162,3 +174,32 @@ class DryingFilm:
         removed = efficiency * (state.dissolved + state.deposit)
         return FilmState(state.volumes * keep, state.dissolved * keep, state.deposit * keep, state.evaporated,
                          state.washed + removed)
+
+
+@dataclass(frozen=True)
+class WellMixedFilm:
+    """The linear finite dose as a film: a liquid that neither dries nor saturates (capacity K_v h, cm) and
+    loses the solute at a first-order rate (1/h); used when a film without vehicle physics is washed off."""
+
+    film_capacity: float
+    evaporation_rate: float = 0.0
+    occluded: bool = False
+
+    def start(self, applied: float) -> FilmState:
+        return FilmState(np.zeros(1), float(applied), 0.0)
+
+    def capacity(self, state: FilmState) -> float:
+        return self.film_capacity
+
+    def loss_rate(self, state: FilmState) -> float:
+        return 0.0 if self.occluded else self.evaporation_rate
+
+    def drying_rates(self, volumes: np.ndarray) -> np.ndarray:
+        return np.zeros_like(volumes)
+
+    def advance(self, state: FilmState, dt: float) -> FilmState:
+        return state
+
+    def wash(self, state: FilmState, efficiency: float) -> FilmState:
+        removed = efficiency * state.dissolved
+        return replace(state, dissolved=state.dissolved - removed, washed=state.washed + removed)

@@ -136,11 +136,19 @@ def aqueous_solubility_info(compound: Compound, temperature_K: float | None = No
                           "aqueous_solubility" in compound.estimated,
                           compound.sources.get("aqueous_solubility", "measured value of the compound"))
     temperature = skin_surface_temperature() if temperature_K is None else temperature_K
-    tm = _require(compound, "melting_point")
+    tm_source = ""
+    if compound.melting_point is None and compound.log_kow is not None:
+        from dermsim.formulation.volatility import library_melting_point
+
+        found = library_melting_point(compound)
+        if found is not None:
+            tm, tm_source = found[0], f" ({found[1]})"
+    if not tm_source:
+        tm = _require(compound, "melting_point")
     log_kow = _require(compound, "log_kow")
     log_s = gse_log_solubility(log_kow, tm, temperature)
     source = (f"estimate: general solubility equation (Jain & Yalkowsky 2001 J Pharm Sci 90:234) at {temperature:.2f} K "
-              f"from T_m = {tm:.1f} K and log Kow = {log_kow:g}; typical error 0.4-0.8 log units")
+              f"from T_m = {tm:.1f} K{tm_source} and log Kow = {log_kow:g}; typical error 0.4-0.8 log units")
     return Solubility(_molar_to_mass(log_s, compound.molecular_weight), log_s, float(temperature), True, source)
 
 

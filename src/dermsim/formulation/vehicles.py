@@ -74,6 +74,8 @@ class VehicleComponent:
     sources : field name -> source text (correlation, data set, library)
     estimated : fields that are estimates (correlation outside its range, proxy, predicted)
     display_name, cas, formula, dortmund_groups : identity; modified-UNIFAC subgroups as ((id, count), ...)
+    log_kow : log10 octanol/water partition coefficient (its uptake into the skin; None for the oils, taken as
+        staying on the surface)
     """
 
     name: str
@@ -89,6 +91,7 @@ class VehicleComponent:
     cas: str | None = None
     formula: str | None = None
     dortmund_groups: tuple[tuple[int, int], ...] = ()
+    log_kow: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
@@ -239,7 +242,7 @@ def fuller_gas_diffusivity(formula: str, molar_mass: float, temperature_K: float
 
     Parameters
     ----------
-    formula : Hill formula of the vapour (C, H, O, N only), e.g. ``"C2H6O"``
+    formula : Hill formula of the vapour (C, H, O, N, S, F, Cl, Br, I), e.g. ``"C2H6O"``
     molar_mass : g/mol
     temperature_K : K
     pressure_Pa : total pressure, Pa (default 1 atm)
@@ -252,10 +255,10 @@ def fuller_gas_diffusivity(formula: str, molar_mass: float, temperature_K: float
     if atoms == {"H": 2, "O": 1}:
         v_a = volumes["water"].to("")
     else:
-        unknown = set(atoms) - {"C", "H", "O", "N"}
+        unknown = set(atoms) - set(volumes)
         if unknown:
-            raise InputError("formula", formula, "a formula of C, H, O and N (Fuller volumes of other atoms are "
-                                                 "not in vehicles.toml)")
+            raise InputError("formula", formula, "a formula of atoms with Fuller volumes in vehicles.toml "
+                                                 "(C, H, O, N, S, F, Cl, Br, I)")
         v_a = sum(n * volumes[el].to("") for el, n in atoms.items()) + aromatic_rings * volumes["aromatic_ring"].to("")
     m_air = volumes["air_molar_mass"].to("g/mol")
     m_ab = 2.0 / (1.0 / molar_mass + 1.0 / m_air)
@@ -312,6 +315,10 @@ def _component(key: str, temperature: float) -> VehicleComponent:
                   f"formula and molar mass from {_CHEMICALS}; calc., about +-10 %"), False)
     gas_diffusivity = put("gas_diffusivity", dg)
 
+    kow = entry.get("log_kow")
+    log_kow = float(kow.to("")) if kow is not None else None
+    if kow is not None:
+        sources["log_kow"] = kow.source
     groups = entry.get("dortmund_groups")
     groups_value = tuple((int(a), int(b)) for a, b in groups.value) if groups is not None else ()
     threshold = _table()["conditions"]["volatile_threshold"].to("Pa")
@@ -319,7 +326,7 @@ def _component(key: str, temperature: float) -> VehicleComponent:
         name=key, molar_mass=molar_mass, density=density, vapour_pressure=vapour_pressure,
         gas_diffusivity=gas_diffusivity, volatile=vapour_pressure > threshold, temperature=float(temperature),
         sources=sources, estimated=frozenset(estimated), display_name=entry.get("display_name", key), cas=cas,
-        formula=formula, dortmund_groups=groups_value)
+        formula=formula, dortmund_groups=groups_value, log_kow=log_kow)
 
 
 def component(name: str, temperature_K: float | None = None) -> VehicleComponent:
@@ -365,7 +372,8 @@ def air_kinematic_viscosity(temperature_K: float, pressure_Pa: float | None = No
 
 
 def mass_transfer_coefficient(gas_diffusivity_cm2_s: float, air_velocity_cm_s: float | None = None,
-                              length_cm: float | None = None, temperature_K: float | None = None) -> float:
+                              length_cm: float | None = None, temperature_K: float | None = None,
+                              still_air_depth_cm: float = 0.0) -> float:
     """Gas-side mass-transfer coefficient of a vapour above the film, k_g in cm/h.
 
     Average over a patch of length L in laminar flow (Re < 5e5):
@@ -375,7 +383,9 @@ def mass_transfer_coefficient(gas_diffusivity_cm2_s: float, air_velocity_cm_s: f
 
     with D_g the vapour's diffusivity in air (cm²/s), u the air velocity (cm/s), L the patch length along the
     flow (cm) and ν the kinematic viscosity of air (cm²/s, :func:`air_kinematic_viscosity`); the result is
-    multiplied by 3600 s/h. Defaults: u and L from ``vehicles.toml`` (a Franz-cell donor under laboratory air,
+    multiplied by 3600 s/h. A layer of still air of depth δ between the dose and the moving air (the open donor
+    chamber of a diffusion cell) adds its diffusion resistance in series: 1/k = 1/k_g + δ/D_g (Fick's law in
+    the stagnant layer; Bird, Stewart & Lightfoot 2002 §18.2). Defaults: u and L from ``vehicles.toml`` (a Franz-cell donor under laboratory air,
     both thin), T the skin-surface temperature.
 
     Raises
@@ -397,7 +407,10 @@ def mass_transfer_coefficient(gas_diffusivity_cm2_s: float, air_velocity_cm_s: f
         raise InputError("air_velocity_cm_s", u, "a laminar boundary layer (Re = u L / nu < 5e5)",
                          problem=f"Re = {reynolds:.3g} is turbulent")
     sherwood = 0.664 * math.sqrt(reynolds) * (nu / gas_diffusivity_cm2_s) ** (1.0 / 3.0)
-    return sherwood * gas_diffusivity_cm2_s / length * 3600.0
+    k_flow = sherwood * gas_diffusivity_cm2_s / length                                     # cm/s
+    if not (math.isfinite(still_air_depth_cm) and still_air_depth_cm >= 0):
+        raise InputError("still_air_depth_cm", still_air_depth_cm, "a finite depth >= 0 (cm)")
+    return 3600.0 / (1.0 / k_flow + still_air_depth_cm / gas_diffusivity_cm2_s)
 
 
 def evaporation_flux(partial_pressure_Pa: float, molar_mass: float, k_g: float,
@@ -420,7 +433,8 @@ def evaporation_flux(partial_pressure_Pa: float, molar_mass: float, k_g: float,
 
 
 def evaporation_rate(vehicle: VehicleComponent | str, partial_pressure_Pa: float | None = None,
-                     air_velocity_cm_s: float | None = None, length_cm: float | None = None) -> float:
+                     air_velocity_cm_s: float | None = None, length_cm: float | None = None,
+                     still_air_depth_cm: float = 0.0) -> float:
     """Rate at which a film of the component thins by evaporation, cm/h (volume per area per time).
 
         e = J / ρ = k_g p M / (R T ρ)      (J from :func:`evaporation_flux`, ρ in ug/cm³)
@@ -431,5 +445,6 @@ def evaporation_rate(vehicle: VehicleComponent | str, partial_pressure_Pa: float
     """
     comp = component(vehicle) if isinstance(vehicle, str) else vehicle
     p = comp.vapour_pressure if partial_pressure_Pa is None else partial_pressure_Pa
-    k_g = mass_transfer_coefficient(comp.gas_diffusivity, air_velocity_cm_s, length_cm, comp.temperature)
+    k_g = mass_transfer_coefficient(comp.gas_diffusivity, air_velocity_cm_s, length_cm, comp.temperature,
+                                    still_air_depth_cm)
     return evaporation_flux(p, comp.molar_mass, k_g, comp.temperature) / (comp.density * 1e6)

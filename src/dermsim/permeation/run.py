@@ -37,5 +37,35 @@ def simulate_permeation(scenario, progress: Callable[[float], None] | None = Non
 
         return simulate_microneedle(scenario, setup, times, progress)
     system = discretise(setup.model)
+    film = setup.applied.film if setup.applied is not None else None
+    fo = scenario.formulation
+    if film is not None and scenario.simulation.solver == "exact":
+        raise InputError("simulation.solver", "exact", "'auto' or 'tr-bdf2' for a drying vehicle (the exact solver "
+                         "needs a linear problem: set formulation.vehicle_physics = false)")
+    if film is not None or (fo.wash_time is not None and fo.dose != "infinite"):
+        return _drying_film_run(scenario, setup, system, film, times, progress)
+    if fo.wash_time is not None:
+        raise InputError("formulation.wash_time", fo.wash_time, "a finite dose (an infinite dose is never washed off)")
     traj = _solve(system, times, scenario.simulation.solver, progress)
     return label_layered(scenario, setup, system, traj, mass_balance_error(system, traj))
+
+
+def _drying_film_run(scenario, setup, system, film, times, progress):
+    """A finite dose whose vehicle dries, saturates and is washed off (`permeation.finite_dose`)."""
+    from types import SimpleNamespace
+
+    from dermsim.formulation.film import WellMixedFilm
+    from dermsim.permeation.finite_dose import solve_finite_dose
+
+    fo = scenario.formulation
+    if film is None:                       # no vehicle physics: an unchanging film, washed at wash_time
+        vehicle = setup.model.vehicle
+        film = WellMixedFilm(vehicle.partition * vehicle.thickness, setup.formulation.effective_evaporation_rate)
+    applied = setup.applied.applied_amount
+    run = solve_finite_dose(system, film, applied, times, wash_time=fo.wash_time, wash_efficiency=fo.wash_efficiency)
+    if progress:
+        progress(1.0)
+    names = [n for n in system.rate_names if n != "evaporated"]
+    traj = SimpleNamespace(times=run.times, u=run.u, solver="tr-bdf2 + drying film",
+                           cumulative=[run.cumulative[n] for n in names])
+    return label_layered(scenario, setup, system, traj, run.mass_balance_error, film_run=run, rate_names=names)

@@ -15,6 +15,7 @@ import numpy as np
 from dermsim.anatomy import Layer, Skin, skin_for_site
 from dermsim.errors import InputError
 from dermsim.formulation import Formulation
+from dermsim.formulation.applied import AppliedFormulation, apply_formulation
 from dermsim.permeation.layered import (LayeredDiffusion, Receptor, Region, Vehicle, discretise,
                                         steady_state_metrics)
 
@@ -36,6 +37,45 @@ class PermeationSetup:
     vehicle_concentration: float
     ph: float | None
     notes: tuple[str, ...]
+    applied: AppliedFormulation | None = None
+    receptor_fluid: "ReceptorConditions | None" = None
+
+
+@dataclass(frozen=True)
+class ReceptorConditions:
+    """The receptor fluid of an in-vitro run: its description, the receptor/water partition K_r (–), the
+    solute's solubility in it (ug/cm³; None when unknown) and the fluid volume per skin area (cm; None when
+    not given)."""
+
+    description: str
+    partition: float
+    solubility: float | None
+    depth: float | None
+
+
+def receptor_conditions(rc, kind: str, compound) -> ReceptorConditions | None:
+    """Resolve ``[receptor]``'s fluid for ``compound`` (None in vivo)."""
+    if kind == "blood":
+        if rc.fluid is not None:
+            raise InputError("receptor.fluid", rc.fluid, "no receptor fluid in vivo (receptor.type = 'blood')")
+        return None
+    from dermsim.permeation.receptor_fluid import receptor_fluid, receptor_partition, receptor_solubility
+
+    try:
+        fluid = receptor_fluid(rc.fluid if rc.fluid is not None else "pbs")
+        k_r = rc.partition
+        if k_r is None:
+            k_r = receptor_partition(fluid, compound)[0] if compound is not None else 1.0
+    except InputError as exc:
+        raise exc.prefixed("receptor") from None
+    solubility = None
+    if compound is not None and compound.log_kow is not None:
+        try:
+            solubility = receptor_solubility(fluid, compound)
+        except InputError:
+            solubility = None
+    depth = rc.volume / rc.area if rc.volume is not None and rc.area is not None else None
+    return ReceptorConditions(fluid.description or fluid.name, k_r, solubility, depth)
 
 
 def _membrane_names() -> set[str]:
@@ -53,9 +93,11 @@ def resolve_compound(spec):
     if spec.molecular_weight is not None:
         if spec.log_kow is None:
             raise InputError("compound.log_kow", None, "a number (log10 octanol/water) when molecular_weight is given")
+        extra = {k: v for k, v in (("melting_point", spec.melting_point),
+                                   ("aqueous_solubility", spec.aqueous_solubility)) if v is not None}
         return lib.make_compound(spec.name or "user compound", spec.molecular_weight, spec.log_kow,
                                  acid_base=spec.acid_base or "neutral", pka_acid=spec.pka_acid,
-                                 pka_base=spec.pka_base)
+                                 pka_base=spec.pka_base, **extra)
     if spec.name in (None, "solute"):
         return None
     return lib.get_compound(spec.name)
@@ -94,8 +136,14 @@ def build(scenario) -> PermeationSetup:
     hydration = "hydrated" if fo.occluded else sk.hydration
     if fo.occluded and sk.hydration != "hydrated":
         notes.append("occluded: stratum corneum treated as fully hydrated, no evaporation")
-    if hydration is None:  # immersed in-vitro membranes are fully hydrated (Dancik et al. 2013)
-        hydration = "hydrated" if (not explicit and sk.site in _membrane_names()) else "normal"
+    if hydration is None:
+        # a membrane immersed under an infinite dose is fully hydrated (Dancik et al. 2013); under an open finite
+        # dose its surface dries with the vehicle and meets room air, as skin in vivo does ("normal")
+        membrane = not explicit and sk.site in _membrane_names()
+        hydration = "hydrated" if (membrane and fo.dose == "infinite") else "normal"
+        if membrane and fo.dose != "infinite":
+            notes.append("open finite dose on an in-vitro membrane: stratum corneum at normal hydration (its surface "
+                         "meets room air once the vehicle has gone)")
     if explicit:
         skin = Skin(layers=tuple(Layer(l.name, "membrane", l.thickness, l.diffusivity, l.partition, l.clearance,
                                        source="scenario") for l in sk.layers), site="explicit layers",
@@ -109,13 +157,14 @@ def build(scenario) -> PermeationSetup:
     kind = rc.type or ("sink" if skin.in_vitro else "blood")
     if kind == "blood" and skin.in_vitro and not explicit:
         raise InputError("receptor.type", kind, f"'sink' or 'finite' for the in-vitro membrane {skin.site!r}")
+    ph = fo.ph if fo.ph is not None else (skin.surface_ph or DEFAULT_SURFACE_PH)
+    fluid = receptor_conditions(rc, kind, compound)
     if kind == "finite":
         if rc.volume is None or rc.area is None:
             raise InputError("receptor.volume", rc.volume, "receptor.volume and receptor.area both given for a finite receptor")
-        receptor = Receptor("finite", thickness=rc.volume / rc.area, partition=rc.partition)
+        receptor = Receptor("finite", thickness=rc.volume / rc.area, partition=fluid.partition)
     else:
         receptor = Receptor(kind)
-    ph = fo.ph if fo.ph is not None else (skin.surface_ph or DEFAULT_SURFACE_PH)
     props = None
     if explicit:
         regions = [Region(l.name, l.thickness, l.partition, l.diffusivity, l.clearance or 0.0,
@@ -130,12 +179,38 @@ def build(scenario) -> PermeationSetup:
         regions = _regions_from_properties(skin, props, kind == "blood", sim.resolution)
         vehicle_partition = (fo.vehicle_partition if fo.vehicle_partition is not None
                              else emulsion_partition(fo.oil_fraction, compound.log_kow or 0.0, props.fraction_unionised))
-    formulation = Formulation(compound, fo.concentration, None if fo.dose == "infinite" else fo.dose,
-                              fo.density, vehicle_partition, fo.ph, fo.occluded, fo.evaporation_rate)
-    vehicle = Vehicle(formulation.infinite, fo.concentration, formulation.film_thickness, vehicle_partition,
-                      formulation.effective_evaporation_rate)
+    uptake = None
+    if not explicit:
+        sc = next(l.thickness for l in skin.layers if l.role == "stratum_corneum")
+        uptake = solvent_uptake(scenario.transport.model, ph, hydration, sc)
+    applied = apply_formulation(fo, compound, fraction_unionised=props.fraction_unionised if props else 1.0,
+                                occluded=fo.occluded, legacy_partition=vehicle_partition, in_vitro=skin.in_vitro,
+                                solvent_permeability=uptake)
+    notes.extend(applied.notes)
+    formulation = Formulation(compound, applied.concentration, applied.dose_mass, applied.density,
+                              applied.vehicle_partition, fo.ph, fo.occluded, fo.evaporation_rate)
+    vehicle = Vehicle(formulation.infinite, applied.dissolved_concentration, applied.dose_volume or 0.0,
+                      applied.vehicle_partition, 0.0 if applied.film is not None else formulation.effective_evaporation_rate)
     model = LayeredDiffusion(tuple(regions), vehicle, receptor)
-    return PermeationSetup(model, skin, formulation, compound, props, kind, fo.concentration, ph, tuple(notes))
+    return PermeationSetup(model, skin, formulation, compound, props, kind, applied.dissolved_concentration, ph,
+                           tuple(notes), applied, fluid)
+
+
+def solvent_uptake(model: str, ph: float, hydration: str, sc_thickness: float):
+    """Permeability of the stratum corneum to a vehicle component, p = K_sc D_sc / h_sc (cm/h), from the same
+    QSPR as the solute (the component as a neutral permeant of its molar mass and log Kow); 0 for a component
+    without log Kow (the oils, taken as staying on the surface)."""
+    from dermsim.chemistry.compound import make_compound
+    from dermsim.chemistry.qspr import transport_properties
+
+    def permeability(component) -> float:
+        if component.log_kow is None:
+            return 0.0
+        solvent = make_compound(component.name, component.molar_mass, component.log_kow)
+        p = transport_properties(solvent, model=model, ph=ph, hydration=hydration)
+        return p.stratum_corneum_partition * p.stratum_corneum_diffusivity / sc_thickness
+
+    return permeability
 
 
 def emulsion_partition(oil_fraction: float, log_kow: float, fraction_unionised: float = 1.0) -> float:

@@ -40,6 +40,38 @@ class FractionOfDose(Section):
     in_skin: float
     in_vehicle: float
     evaporated: float
+    washed: float = 0.0
+
+
+class GuidelineCategories(Section):
+    """The fate of a finite dose in the categories of OECD TG 428 / SCCS, as fractions of the applied dose
+    (`dermsim.permeation.exposure`)."""
+
+    dislodgeable: float
+    tape_strips_1_2: float
+    rest_of_stratum_corneum: float
+    epidermis: float
+    dermis: float
+    other_layers: float
+    receptor: float
+    evaporated: float
+    potentially_absorbable: float
+    mass_balance: float
+
+
+class VehicleSection(Section):
+    """The vehicle as modelled (composition, solubility of the solute, drying, deposit)."""
+
+    description: str
+    density_g_per_cm3: float
+    solubility_ug_per_cm3: float
+    water_solubility_ug_per_cm3: float
+    saturation_at_application: float
+    dried_by_h: float | None
+    dissolved_end_ug_per_cm2: float | None
+    deposit_end_ug_per_cm2: float | None
+    solute_vapour_pressure_Pa: float | None
+    occluded: bool
 
 
 class Outcome(Section):
@@ -106,6 +138,9 @@ class PermeationSummary(Summary):
     amount_in_layer_end_ug_per_cm2: dict[str, float]
     basal_layer: BasalExposure | None
     fraction_of_dose: FractionOfDose | None
+    guideline_categories: GuidelineCategories | None
+    vehicle: VehicleSection | None
+    limits: list[str]
     mass_balance_relative_error: float
     solver: str
     microneedle: MicroneedleSection | None

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, PlainSerializer, field_validator, model_validator
 
 from dermsim.chemistry.compound import ACID_BASE_KINDS
 from dermsim.errors import InputError
+from dermsim.formulation.concentration import StatedConcentration, StatedDose, parse_concentration, parse_dose
 from dermsim.units import to_internal
 
 from dermsim.scenario.spec import Spec
-from dermsim.scenario.quantities import (Area, ArealMass, Concentration, ConcentrationOrZero, Density, Diffusivity,
-                                         Frequency, Length, Mass, MolarMass, Rate, Speed, Time, TimeOrZero,
-                                         Volume)
+from dermsim.scenario.quantities import (Area, ConcentrationOrZero, Density, Diffusivity, Frequency, Length, Mass,
+                                         MolarMass, Rate, Speed, Time, TimeOrZero, Volume, quantity_type)
+
+
+Pressure = Annotated[float, quantity_type("Pa", allow_zero=True)]
+Temperature = Annotated[float, quantity_type("K")]
+LengthOrZero = Annotated[float, quantity_type("cm", allow_zero=True)]
 
 
 class CompoundSpec(Spec):
@@ -31,6 +36,8 @@ class CompoundSpec(Spec):
     acid_base: Literal[ACID_BASE_KINDS] | None = None
     pka_acid: float | None = Field(None, ge=-5, le=20)
     pka_base: float | None = Field(None, ge=-5, le=20)
+    melting_point: Temperature | None = None
+    aqueous_solubility: ConcentrationOrZero | None = None
 
 
 class LayerSpec(Spec):
@@ -52,22 +59,74 @@ class SkinSpec(Spec):
     layers: list[LayerSpec] | None = None
 
 
+def _stated(parse):
+    def check(value: Any):
+        try:
+            return parse(value, field="")
+        except InputError as exc:
+            raise ValueError(exc.allowed) from None
+    return check
+
+
+StatedConcentrationField = Annotated[StatedConcentration, BeforeValidator(_stated(parse_concentration)),
+                                     PlainSerializer(str, return_type=str)]
+StatedDoseField = Annotated[StatedDose, BeforeValidator(_stated(parse_dose)), PlainSerializer(str, return_type=str)]
+
+
 class FormulationSpec(Spec):
-    concentration: Concentration
-    dose: Literal["infinite"] | ArealMass = "infinite"
-    density: Density = 1.0
+    """The applied product.
+
+    ``concentration`` as formulators state it ("5 %" = w/w, "5 % w/v", "2 % v/v", "50 mg/g", "10 mM",
+    "1 mg/mL"); ``dose`` "infinite" or an amount per area by mass ("2 mg/cm^2") or volume ("10 uL/cm^2").
+    ``vehicle`` is a component ("ethanol") or volume fractions ({ ethanol = 0.7, water = 0.3 }) of the library
+    of `dermsim vehicles list`; with it a finite dose dries, saturates and deposits (`vehicle_physics`).
+    ``neat``: the compound itself is the product (concentration = its own density).
+    """
+
+    concentration: StatedConcentrationField | None = None
+    dose: Literal["infinite"] | StatedDoseField = "infinite"
+    density: Density | None = None
+    vehicle: str | dict[str, float] | None = None
+    neat: bool = False
+    vehicle_physics: bool = True
     vehicle_partition: float | None = Field(None, gt=0, description="vehicle/water partition (default from oil_fraction)")
     oil_fraction: float = Field(0.0, ge=0, le=1, description="volume fraction of an oil phase (emulsions)")
     ph: float | None = Field(None, ge=0, le=14)
     occluded: bool = False
     evaporation_rate: Rate = 0.0
+    solute_vapour_pressure: Pressure | None = None
+    air_velocity: Speed | None = None
+    donor_chamber_depth: LengthOrZero | None = None
+    wash_time: Time | None = None
+    wash_efficiency: float = Field(1.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.concentration is None and not self.neat:
+            raise ValueError("concentration is required unless neat = true")
+        if self.neat and self.concentration is not None:
+            raise ValueError("either neat = true or a concentration, not both")
+        if self.neat and self.dose == "infinite":
+            raise ValueError("a neat liquid needs a finite dose (an amount per area)")
+        if self.evaporation_rate > 0 and self.vehicle_physics and self.dose != "infinite":
+            raise ValueError("evaporation_rate (a fixed first-order loss) goes with vehicle_physics = false; with "
+                             "vehicle physics the solute evaporates from its vapour pressure (solute_vapour_pressure)")
+        if self.vehicle is not None and (self.vehicle_partition is not None or self.oil_fraction > 0):
+            raise ValueError("give the vehicle composition or vehicle_partition/oil_fraction, not both")
+        return self
 
 
 class ReceptorSpec(Spec):
+    """In vitro: a perfect ``sink`` or a ``finite`` well-mixed receptor of ``volume`` under ``area``; in vivo:
+    ``blood``. ``fluid`` is a preset (`pbs`, `pbs-bsa-4`, `ethanol-water-50`, `volpo-6`, ...) or a table
+    ({ ethanol = "50 %", bsa = "4 %", surfactant = "oleth-20", surfactant_concentration = "6 %" }); it sets the
+    receptor/water partition (unless ``partition`` is given) and the solubility behind the sink check."""
+
     type: Literal["sink", "finite", "blood"] | None = None
     volume: Volume | None = None
     area: Area | None = None
-    partition: float = Field(1.0, gt=0)
+    partition: float | None = Field(None, gt=0)
+    fluid: str | dict[str, Any] | None = None
 
 
 class TransportSpec(Spec):
