@@ -28,7 +28,7 @@ thin: they are parameters of `DryingFilm`, to be set by a documented global cali
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -85,6 +85,7 @@ class DryingFilm:
     occluded: bool = False
     liquid_deposit: bool = False
     uptake_rates: np.ndarray | None = None
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)   # last liquid() by volumes identity
 
     def __post_init__(self):
         if not self.residual_thickness > 0:
@@ -98,13 +99,20 @@ class DryingFilm:
     # -- properties of a state ---------------------------------------------------------------------------
     def liquid(self, state: FilmState) -> tuple[float, float]:
         """Liquid thickness (cm) including the residual layer, and the solute's solubility in it (ug/cm³)."""
-        h = state.thickness
+        volumes = state.volumes
+        hit = self._memo.get("liquid")
+        if hit is not None and hit[0] is volumes:
+            return hit[1]
+        h = float(volumes.sum())
         res = self.residual_solubility if self.residual_solubility is not None else self.water_solubility
         if h <= 0.0:
-            return self.residual_thickness, res
-        s = float(self.solubility(state.volumes / h))
-        total = h + self.residual_thickness
-        return total, (s * h + res * self.residual_thickness) / total
+            out = self.residual_thickness, res
+        else:
+            s = float(self.solubility(volumes / h))
+            total = h + self.residual_thickness
+            out = total, (s * h + res * self.residual_thickness) / total
+        self._memo["liquid"] = (volumes, out)
+        return out
 
     def capacity(self, state: FilmState) -> float:
         """Capacity of the film node in the layered model, K_v h = S h / S_w (cm): dissolved = capacity · u."""

@@ -19,15 +19,18 @@ exactly: film (dissolved + deposit) + skin + receptor or blood + evaporated + wa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
+from dermsim.formulation.film import FilmState
 from dermsim.transport.blas import single_threaded_blas
 from dermsim.transport.timestep import GAMMA, THETA
 
 #: Fraction of the applied film thickness allowed to dry per step (–).
 DRYING_STEP_FRACTION = 0.05
+#: Longest step while a deposit dissolves, as a fraction of its dissolution time 1/k_d (–).
+DEPOSIT_STEP = 0.1
 
 
 @dataclass
@@ -46,35 +49,41 @@ class FiniteDoseRun:
     mass_balance_error: float
 
 
-def _step(diag, off, capacity, f, f0, u, q, h):
-    """One TR-BDF2 step of C du/dt = −A u (A tridiagonal ``diag``/``off``), outflows q += ∫(f·u + f0)."""
-    from scipy.linalg import lapack
+class _Stepper:
+    """TR-BDF2 steps of C du/dt = −A u (A tridiagonal ``diag``/``off``) with outflows q += ∫(f·u + f0); the
+    factorisation of C + θhA is kept while h, C and A are unchanged (a dry, static film)."""
 
-    dl = THETA * h * off
-    lu = lapack.dgttrf(dl.copy(), capacity + THETA * h * diag, dl.copy())
+    C1 = 1.0 / (GAMMA * (2.0 - GAMMA))
+    C0 = (1.0 - GAMMA) ** 2 * C1
 
-    def solve(rhs):
-        return lapack.dgttrs(*lu[:5], rhs)[0]
+    def __init__(self, off):
+        from scipy.linalg import lapack
 
-    def apply(v):
-        out = diag * v
-        out[:-1] += off * v[1:]
-        out[1:] += off * v[:-1]
-        return out
+        self.off, self.key, self.lu = off, None, None
+        self.dgttrf, self.dgttrs = lapack.dgttrf, lapack.dgttrs
 
-    c1 = 1.0 / (GAMMA * (2.0 - GAMMA))
-    c0 = (1.0 - GAMMA) ** 2 * c1
-    cu = capacity * u
-    u_g = solve(cu - THETA * h * apply(u))
-    q_g = q + THETA * h * (f @ u + f @ u_g + 2.0 * f0)
-    u_new = solve(c1 * capacity * u_g - c0 * cu)
-    q_new = c1 * q_g - c0 * q + THETA * h * (f @ u_new + f0)
-    return u_new, q_new
+    def __call__(self, diag, capacity, f, f0, u, q, h):
+        off = self.off
+        key = (h, capacity[0], diag[0])
+        if key != self.key:
+            dl = THETA * h * off
+            self.lu = self.dgttrf(dl.copy(), capacity + THETA * h * diag, dl.copy())[:5]
+            self.key = key
+        lu, dgttrs = self.lu, self.dgttrs
+        au = diag * u
+        au[:-1] += off * u[1:]
+        au[1:] += off * u[:-1]
+        cu = capacity * u
+        u_g = dgttrs(*lu, cu - THETA * h * au)[0]
+        q_g = q + THETA * h * (f @ u + f @ u_g + 2.0 * f0)
+        u_new = dgttrs(*lu, self.C1 * capacity * u_g - self.C0 * cu)[0]
+        q_new = self.C1 * q_g - self.C0 * q + THETA * h * (f @ u_new + f0)
+        return u_new, q_new
 
 
 @single_threaded_blas
 def solve_finite_dose(system, film, applied: float, times, *, wash_time: float | None = None,
-                      wash_efficiency: float = 1.0, first_step: float = 1e-4, growth: float = 0.05,
+                      wash_efficiency: float = 1.0, first_step: float = 1e-4, growth: float = 0.2,
                       max_step: float | None = None) -> FiniteDoseRun:
     """Integrate the skin ``system`` (vehicle at node 0) below ``film`` carrying ``applied`` ug/cm² of solute.
 
@@ -86,11 +95,12 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
     times : output times, h (times[0] = 0)
     wash_time, wash_efficiency : wash-off time (h) and the fraction of film and deposit removed
     first_step, growth, max_step : substep ≈ clip(growth · time since the last event, first_step, max_step), h
+        (default max_step: duration/48); output times inside a step are interpolated linearly between its ends
     """
     if system.vehicle_node != 0:
         raise ValueError("solve_finite_dose needs a finite-dose system (vehicle at node 0)")
     times = np.asarray(times, dtype=float)
-    max_step = max_step or max(times[-1] / 200.0, first_step)
+    max_step = max_step or max(times[-1] / 48.0, first_step)
     names = list(system.rate_names)
     evap = names.index("evaporated") if "evaporated" in names else None
     base_diag = system.operator.diagonal.copy()
@@ -101,6 +111,7 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
         base_diag[0] -= weights[evap, 0]          # the film's own loss replaces the vehicle's first-order one
         weights[evap, 0] = 0.0
 
+    step = _Stepper(off)
     state = film.start(applied)
     h_applied = max(state.thickness, 1e-300)
     u = np.zeros(system.size)
@@ -119,38 +130,57 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
 
     record(state, q)
     events = sorted({float(wash_time)} if wash_time is not None and 0 < wash_time < times[-1] else set())
-    t, last_event, n_steps, washed_done = 0.0, 0.0, 0, False
-    for t_next in times[1:]:
-        while t_next - t > 1e-12 * max(1.0, t_next):
-            h = min(max(growth * (t - last_event), first_step), max_step, t_next - t)
-            rates = film.drying_rates(state.volumes)
-            if rates.any():
-                h = min(h, DRYING_STEP_FRACTION * h_applied / float(-rates.sum()))
-            for e in events:
-                if t < e < t + h:
-                    h = e - t
-            if t_next - t - h < 1e-9 * h:
-                h = t_next - t
-            c_v, k = film.capacity(state), film.loss_rate(state)
-            cap[0] = c_v
-            diag = base_diag.copy()
-            diag[0] += k * c_v
-            f = weights
-            if evap is not None:
-                f = weights.copy()
-                f[evap, 0] = k * c_v
-            u, q = _step(diag, off, cap, f, const, u, q, h)
-            state = replace(state, dissolved=max(u[0] * c_v, 0.0))
-            state = film.advance(state, h)
-            t += h
-            n_steps += 1
-            if not washed_done and wash_time is not None and abs(t - wash_time) <= 1e-9 * max(1.0, t):
-                state = film.wash(state, wash_efficiency)
-                washed_done, last_event = True, t
-            u[0] = state.dissolved / film.capacity(state)
-        out_u.append(u.copy())
-        out_q.append(q.copy())
-        record(state, q)
+    t, last_event, n_steps, washed_done, t_end = 0.0, 0.0, 0, False, float(times[-1])
+    following = 1                                                       # index of the next output time
+    while following < times.size:
+        h = min(max(growth * (t - last_event), first_step), max_step, t_end - t)
+        rates = film.drying_rates(state.volumes)
+        if rates.any():                  # while the film dries: short steps that end on every output time
+            h = min(h, DRYING_STEP_FRACTION * h_applied / float(-rates.sum()), times[following] - t)
+        if state.deposit > 0.0:          # while a deposit dissolves: steps short against 1/k_d (splitting error)
+            h = min(h, DEPOSIT_STEP / film.dissolution_rate) if hasattr(film, "dissolution_rate") else h
+        for e in events:
+            if t < e < t + h:
+                h = e - t
+        if t_end - t - h < 1e-9 * h:
+            h = t_end - t
+        k = film.loss_rate(state)
+        cap[0] = c_v
+        diag = base_diag.copy()
+        diag[0] += k * c_v
+        f = weights
+        if evap is not None:
+            f = weights.copy()
+            f[evap, 0] = k * c_v
+        before = (u, q, state)
+        u, q = step(diag, cap, f, const, u, q, h)
+        state = FilmState(state.volumes, max(u[0] * c_v, 0.0), state.deposit, state.evaporated, state.washed)
+        state = film.advance(state, h)
+        t_new = t + h
+        n_steps += 1
+        c_v = film.capacity(state)
+        u[0] = state.dissolved / c_v
+        # outputs inside the step: linear interpolation between its ends (sums, hence the balance, are kept)
+        while following < times.size and times[following] < t_new - 1e-9 * max(1.0, t_new):
+            w = (times[following] - t) / h
+            u0, q0, s0 = before
+            out_u.append((1 - w) * u0 + w * u)
+            out_q.append((1 - w) * q0 + w * q)
+            record(FilmState(s0.volumes * (1 - w) + w * state.volumes, (1 - w) * s0.dissolved + w * state.dissolved,
+                             (1 - w) * s0.deposit + w * state.deposit, (1 - w) * s0.evaporated + w * state.evaporated,
+                             (1 - w) * s0.washed + w * state.washed), (1 - w) * q0 + w * q)
+            following += 1
+        t = t_new
+        if not washed_done and wash_time is not None and abs(t - wash_time) <= 1e-9 * max(1.0, t):
+            state = film.wash(state, wash_efficiency)
+            washed_done, last_event = True, t
+            c_v = film.capacity(state)
+            u[0] = state.dissolved / c_v
+        if following < times.size and abs(times[following] - t) <= 1e-9 * max(1.0, t):
+            out_u.append(u.copy())
+            out_q.append(q.copy())
+            record(state, q)
+            following += 1
 
     us, qs = np.array(out_u), np.array(out_q).T
     arrays = {k: np.array(v) for k, v in out.items()}
