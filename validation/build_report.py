@@ -6,7 +6,7 @@ Run: `make validation` (or `.venv/bin/python validation/build_report.py`). Secti
 3. QSPR regression on Cheruvu 2022 (validation/qspr_cheruvu.py);
 4. published time-course sanity: caffeine infinite dose through heat-separated epidermis;
 5. default resolution of the in-vivo skin problem against a 16x finer reference;
-then the sections of EXTRA_SECTIONS (microneedles, epidermis).
+then the sections of EXTRA_SECTIONS (finite doses against published experiments, microneedles, epidermis).
 
 Nothing under docs/ is written until everything has been computed: every figure (and the QSPR CSV) is
 rendered into a temporary folder and the markdown is built in memory (`build_markdown`); only when that has
@@ -49,7 +49,7 @@ H, D, K, C0 = 15e-4, 1e-10 * 3600, 1.0, 1000.0
 CELLS = 30  # the default cells of an explicit membrane layer (simulation.CELLS["membrane"])
 SOLVERS = {"exact": solve_exact, "tr-bdf2": solve_tr_bdf2}
 #: Modules of validation/ whose `section(fig_dir)` is appended, in this order.
-EXTRA_SECTIONS = ("microneedle_transport", "microneedle_literature", "microneedle_delivery",
+EXTRA_SECTIONS = ("finite_dose", "microneedle_transport", "microneedle_literature", "microneedle_delivery",
                   "epidermis_clones", "epidermis_tissue")
 
 

@@ -80,7 +80,7 @@ def test_percent_absorbed_falls_as_the_dose_rises_once_the_deposit_limits_uptake
 def test_the_vehicle_dries_and_the_answer_says_when():
     s = run(formulation={"vehicle": {"ethanol": 0.7, "water": 0.3}})
     assert s["vehicle"]["dried_by_h"] is not None and s["vehicle"]["dried_by_h"] < 2
-    assert any("dried by" in limit for limit in s["limits"])
+    assert any("was gone by" in limit for limit in s["limits"])
     assert s["mass_balance_relative_error"] < 1e-8
 
 

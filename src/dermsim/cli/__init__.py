@@ -12,7 +12,7 @@ import sys
 import typer
 
 from dermsim.cli.info import info
-from dermsim.cli.library import compounds_app, sites_app
+from dermsim.cli.library import compounds_app, sites_app, vehicles_app
 from dermsim.cli.predict import predict_kp
 from dermsim.cli.run import permeate, run
 from dermsim.cli.epidermis import app as epidermis_app
@@ -26,6 +26,7 @@ app.command("predict-kp")(predict_kp)
 app.command()(info)
 app.add_typer(compounds_app, name="compounds")
 app.add_typer(sites_app, name="sites")
+app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(devices_app, name="devices")
 app.add_typer(microneedle_app, name="microneedle")
 app.add_typer(epidermis_app, name="epidermis")

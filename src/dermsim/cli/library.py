@@ -1,4 +1,5 @@
-"""`dermsim compounds …` and `dermsim sites …`: the packaged compound library and body sites."""
+"""`dermsim compounds …`, `dermsim sites …` and `dermsim vehicles …`: the packaged compound library, body sites
+and vehicle components."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dermsim.cli.common import user_errors
 
 compounds_app = typer.Typer(no_args_is_help=True, help="The packaged compound library.")
 sites_app = typer.Typer(no_args_is_help=True, help="Body sites and in-vitro membranes.")
+vehicles_app = typer.Typer(no_args_is_help=True, help="Vehicle components (formulation.vehicle).")
 
 
 @compounds_app.command("list")
@@ -54,3 +56,26 @@ def sites_list():
         table.add_row(name, th.get("stratum_corneum", ""), th.get("viable_epidermis", ""), th.get("dermis", "—"),
                       desc[:70])
     Console().print(table)
+
+
+@vehicles_app.command("list")
+def vehicles_list():
+    """List the vehicle components with their properties at 32 °C and how fast 10 uL/cm^2 of each dries."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from dermsim.formulation.vehicles import component, evaporation_rate, list_components
+
+    table = Table()
+    table.add_column("name", no_wrap=True)
+    for header in ("density (g/mL)", "vapour pressure (Pa)", "10 uL/cm^2 dries in (open air)", "display name"):
+        table.add_column(header)
+    for key in list_components():
+        c = component(key)
+        rate = evaporation_rate(c)                                           # cm/h
+        hours = 1e-2 / rate if rate > 0 else float("inf")
+        dries = f"{hours * 60:.3g} min" if hours < 1 else (f"{hours:.3g} h" if hours < 1e4 else "never")
+        table.add_row(key, f"{c.density:.4g}", f"{c.vapour_pressure:.3g}", dries, c.display_name)
+    Console().print(table)
+    Console().print("[dim]In a diffusion cell the still air of the donor chamber slows drying "
+                    "(formulation.donor_chamber_depth).[/dim]")

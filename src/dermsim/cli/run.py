@@ -23,7 +23,10 @@ def run(scenario: Path = typer.Argument(..., help="scenario TOML file (permeatio
 def permeate(compound: str = typer.Option(..., help="library compound name"),
              site: str = typer.Option("forearm", help="body site or in-vitro membrane"),
              concentration: str = typer.Option(..., help="e.g. '5 %', '10 mg/mL'"),
-             dose: str = typer.Option("infinite", help="'infinite' or applied formulation, e.g. '2 mg/cm^2'"),
+             dose: str = typer.Option("infinite", help="'infinite' or applied formulation, e.g. '2 mg/cm^2', '10 uL/cm^2'"),
+             vehicle: Optional[str] = typer.Option(None, help="vehicle component ('ethanol') or fractions "
+                                                   "('ethanol=0.7,water=0.3'); see `dermsim vehicles list`"),
+             wash_time: Optional[str] = typer.Option(None, "--wash-time", help="wash the surface at, e.g. '6 h'"),
              duration: str = typer.Option("24 h"),
              hydration: Optional[str] = typer.Option(None, help="dry | normal | hydrated (default: normal in vivo, hydrated in vitro)"),
              occluded: bool = typer.Option(False, "--occluded/--open"),
@@ -45,8 +48,28 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
                 "simulation": {"duration": duration}}
         if ph is not None:
             data["formulation"]["ph"] = ph
+        if vehicle is not None:
+            data["formulation"]["vehicle"] = vehicle_option(vehicle)
+        if wash_time is not None:
+            data["formulation"]["wash_time"] = wash_time
         if receptor is not None:
             data["receptor"] = {"type": receptor}
         if threshold is not None:
             data["simulation"]["basal_threshold"] = threshold
         simulate_and_save(scenario_from_dict(data), out, plots)
+
+
+def vehicle_option(text: str) -> str | dict[str, float]:
+    """'ethanol' or 'ethanol=0.7,water=0.3' (volume fractions) as the scenario's formulation.vehicle."""
+    from dermsim.errors import InputError
+
+    if "=" not in text:
+        return text.strip()
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, fraction = part.partition("=")
+        try:
+            out[name.strip()] = float(fraction)
+        except ValueError:
+            raise InputError("--vehicle", text, "a component or fractions such as 'ethanol=0.7,water=0.3'") from None
+    return out

@@ -154,12 +154,14 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
             f[evap, 0] = k * c_v
         before = (u, q, state)
         u, q = step(diag, cap, f, const, u, q, h)
-        state = FilmState(state.volumes, max(u[0] * c_v, 0.0), state.deposit, state.evaporated, state.washed)
+        state = FilmState(state.volumes, u[0] * c_v, state.deposit, state.evaporated, state.washed)
         state = film.advance(state, h)
         t_new = t + h
         n_steps += 1
-        c_v = film.capacity(state)
+        c_before, c_v = c_v, film.capacity(state)
         u[0] = state.dissolved / c_v
+        if c_v < 0.5 * c_before:        # the film lost half its capacity (it dried): restart with short steps
+            last_event = t_new
         # outputs inside the step: linear interpolation between its ends (sums, hence the balance, are kept)
         while following < times.size and times[following] < t_new - 1e-9 * max(1.0, t_new):
             w = (times[following] - t) / h
@@ -188,6 +190,8 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
     losses = sum(qs[i] for i, n in enumerate(names) if n in ("permeated", "cleared"))
     total = arrays["dissolved"] + arrays["deposit"] + skin + losses + arrays["evaporated"] + arrays["washed"]
     error = float(np.max(np.abs(total - applied)) / applied) if applied > 0 else 0.0
+    negative = -min(0.0, float(arrays["dissolved"].min()), float(arrays["deposit"].min()))
+    error = max(error, negative / applied) if applied > 0 else error        # a negative amount counts as an error
     cumulative = {n: qs[i] for i, n in enumerate(names) if n != "evaporated"}
     return FiniteDoseRun(times=times, u=us, cumulative=cumulative, steps=n_steps,
                          mass_balance_error=error if math.isfinite(error) else float("inf"), **arrays)

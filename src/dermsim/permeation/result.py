@@ -113,8 +113,8 @@ def limits(setup: PermeationSetup, summary: dict, wash_time: float | None) -> li
     out = list(setup.applied.limits) if setup.applied is not None else []
     veh, frac = summary.get("vehicle"), summary.get("fraction_of_dose")
     if veh and veh["dried_by_h"] is not None:
-        out.append(f"the vehicle dried by t = {veh['dried_by_h']:.3g} h; after that the solute reaches the skin only "
-                   "from what stays dissolved in the residual surface layer")
+        out.append(f"the liquid vehicle was gone by t = {veh['dried_by_h']:.3g} h (evaporated or taken up by the skin); "
+                   "after that the solute reaches the skin only from what stays dissolved in the residual surface layer")
     if frac:
         if veh and (veh["deposit_end_ug_per_cm2"] or 0) > 1e-3 * summary["applied_amount_ug_per_cm2"]:
             out.append(f"a deposit of {veh['deposit_end_ug_per_cm2']:.3g} ug/cm^2 "
@@ -270,7 +270,7 @@ def answer(s: dict) -> str:
     if veh:
         lines.append(f"  vehicle: {veh['description']}, holds {_fmt(veh['solubility_ug_per_cm3'], 'ug/cm^3')} "
                      f"({100 * veh['saturation_at_application']:.3g} % of saturation at application)"
-                     + (f", dried by {veh['dried_by_h']:.3g} h." if veh["dried_by_h"] is not None else "."))
+                     + (f", gone by {veh['dried_by_h']:.3g} h." if veh["dried_by_h"] is not None else "."))
     b = s.get("basal_layer")
     if b:
         lines.append(f"  basal layer: Cmax {_fmt(b['cmax_ug_per_cm3'], 'ug/cm^3')} at {b['tmax_h']:.3g} h, "

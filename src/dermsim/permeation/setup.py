@@ -140,8 +140,9 @@ def build(scenario) -> PermeationSetup:
         # a membrane immersed under an infinite dose is fully hydrated (Dancik et al. 2013); under an open finite
         # dose its surface dries with the vehicle and meets room air, as skin in vivo does ("normal")
         membrane = not explicit and sk.site in _membrane_names()
-        hydration = "hydrated" if (membrane and fo.dose == "infinite") else "normal"
-        if membrane and fo.dose != "infinite":
+        open_finite = fo.dose != "infinite" and fo.vehicle_physics       # vehicle_physics = false: the old rule
+        hydration = "hydrated" if (membrane and not open_finite) else "normal"
+        if membrane and open_finite:
             notes.append("open finite dose on an in-vitro membrane: stratum corneum at normal hydration (its surface "
                          "meets room air once the vehicle has gone)")
     if explicit:
