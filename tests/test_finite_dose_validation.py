@@ -74,3 +74,12 @@ def test_vehicle_physics_removes_the_bias_of_the_old_model(fd):
     assert abs(new["median_log10_ratio"]) < math.log10(2)
     assert new["within_3x"] > old["within_3x"]
     assert new["log10_rmse"] < old["log10_rmse"]
+
+
+def test_each_scenario_file_written_for_the_report_reads_back_as_the_scenario(fd):
+    import tomllib
+
+    for exp in fd.load_experiments():
+        row = fd.scenario_for(exp)
+        if row.scenario is not None:
+            assert tomllib.loads(fd.scenario_toml(row)) == row.scenario, exp.id

@@ -48,6 +48,7 @@ ASSUMPTIONS = {
     "duration": ("24 h", "duration not stated: 24 h, the standard OECD TG 428 run"),
     "vehicle": ("water", "vehicle not stated: water"),
     "membrane": ("dermatomed", "membrane not stated: dermatomed skin"),
+    "in_vivo_duration": ("120 h", "collection time not stated: 5 days of urine"),
 }
 VARIANTS = {
     "dermsim": {},
@@ -134,8 +135,10 @@ def _hours(text) -> float:
     return to_internal(text, "", "h")
 
 
-def scenario_for(exp: Experiment) -> Row:
-    """The dermsim scenario (a dict) of one experiment, or the reason it cannot be simulated."""
+def scenario_for(exp: Experiment, allow_in_vivo_assumption: bool = False) -> Row:
+    """The dermsim scenario (a dict) of one experiment, or the reason it cannot be simulated.
+    ``allow_in_vivo_assumption``: an in-vivo experiment without a stated collection time runs with the assumed
+    one (used only for the dose-series direction check)."""
     e = exp.entry
     row = Row(exp, None)
     if exp.target is None:
@@ -210,9 +213,11 @@ def scenario_for(exp: Experiment) -> Row:
         receptor = {"type": "sink"}
     duration = e.get("duration")
     if duration is None and in_vivo:
-        row.reason = "in vivo without a stated collection time (the absorbed fraction depends on it)"
-        row.scenario = None
-        return row
+        if not allow_in_vivo_assumption:
+            row.reason = "in vivo without a stated collection time (the absorbed fraction depends on it)"
+            return row
+        duration = ASSUMPTIONS["in_vivo_duration"][0]
+        row.assumed.append(ASSUMPTIONS["in_vivo_duration"][1])
     if duration is None:
         duration = ASSUMPTIONS["duration"][0]
         row.assumed.append(ASSUMPTIONS["duration"][1])
@@ -258,6 +263,33 @@ def rows(variants=VARIANTS) -> list[Row]:
         if row.scenario is not None:
             predict(row, variants)
         out.append(row)
+    return out
+
+
+def dose_series() -> list[dict]:
+    """Within-study dose series (one compound, one study, several applied amounts): the measured and the
+    predicted target fraction at the lowest and highest dose (assumptions allowed and listed)."""
+    groups: dict = {}
+    for exp in load_experiments():
+        if "applied_amount" in exp.entry and exp.target is not None:
+            groups.setdefault((exp.study, exp.entry["compound"], str(exp.entry.get("vehicle"))), []).append(exp)
+    out = []
+    from dermsim.units import to_internal
+
+    for (study, compound, _), exps in sorted(groups.items()):
+        doses = {to_internal(e.entry["applied_amount"], "", "ug/cm^2"): e for e in exps}
+        if len(doses) < 2:
+            continue
+        low, high = doses[min(doses)], doses[max(doses)]
+        rows_ = [scenario_for(e, allow_in_vivo_assumption=True) for e in (low, high)]
+        if any(r.scenario is None for r in rows_):
+            continue
+        for r in rows_:
+            predict(r, {"dermsim": VARIANTS["dermsim"]})
+        out.append({"study": study, "compound": compound, "doses_ug_per_cm2": (min(doses), max(doses)),
+                    "measured": (low.target[1], high.target[1]),
+                    "predicted": (rows_[0].predicted["dermsim"], rows_[1].predicted["dermsim"]),
+                    "assumed": sorted(set(rows_[0].assumed + rows_[1].assumed))})
     return out
 
 
@@ -365,6 +397,36 @@ if __name__ == "__main__":
 # report section
 # ---------------------------------------------------------------------------------------------
 
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+
+
+def scenario_toml(row: Row) -> str:
+    """The experiment's scenario as a TOML file that `dermsim run` takes, headed by its source."""
+    e = row.experiment
+    lines = [f"# {e.id}: {e.citation}", f"# measured {e.target[0]} {e.target[1]:g} % of the dose "
+             f"({e.entry.get('measured', {}).get('location', '')})"]
+    lines += [f"# assumed: {a}" for a in row.assumed]
+    lines += [f"title = {_toml_value(row.scenario['title'])}", ""]
+    for table, content in row.scenario.items():
+        if table == "title":
+            continue
+        lines.append(f"[{table}]")
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in content.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
 FIGURE = "finite_dose_predicted_vs_measured.png"
 
 
@@ -413,6 +475,8 @@ def section(fig_dir: Path) -> list[str]:
     simulated = [r for r in table if r.scenario is not None]
     skipped = [r for r in table if r.scenario is None]
     _plot(simulated, fig_dir / FIGURE)
+    for r in simulated:
+        (fig_dir / f"finite_dose_{r.experiment.id}.toml").write_text(scenario_toml(r), "utf-8")
     constants = FilmConstants.packaged()
     compounds = sorted({r.experiment.entry["compound"] for r in simulated})
     lines = [
@@ -449,6 +513,9 @@ def section(fig_dir: Path) -> list[str]:
         "",
         f"![predicted vs measured]({fig_dir.name}/{FIGURE})",
         "",
+        "Each experiment's scenario is written to `docs/validation/finite_dose_<experiment>.toml` "
+        "(`dermsim run` reproduces the dermsim column).",
+        "",
         "| experiment | compound | skin | vehicle, dose | occl. | measured % | dermsim | no vehicle physics | potts-guy | "
         "skin % meas. / dermsim | surface % meas. / dermsim | dermsim evaporated % | assumed |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -467,6 +534,16 @@ def section(fig_dir: Path) -> list[str]:
             f"{_fmt(r.predicted['potts-guy'])} | {_measured(r, 'skin')} / {_fmt(d['skin'])} | "
             f"{_measured(r, 'surface')} / {_fmt(d['surface'])} | {_fmt(d['evaporated'])} | "
             f"{'; '.join(r.assumed) or ''} |")
+    series = dose_series()
+    lines += ["", "Dose dependence within a study (% of dose at the lowest and the highest applied amount; "
+              "assumptions allowed and listed):", "",
+              "| study | compound | doses (ug/cm^2) | measured % | dermsim % | falls with dose (measured / dermsim) | assumed |",
+              "|---|---|---|---|---|---|---|"]
+    for d in series:
+        (lo, hi), (m0, m1), (p0, p1) = d["doses_ug_per_cm2"], d["measured"], d["predicted"]
+        lines.append(f"| {d['study']} | {d['compound']} | {lo:g} → {hi:g} | {_fmt(m0)} → {_fmt(m1)} | "
+                     f"{_fmt(p0)} → {_fmt(p1)} | {'yes' if m1 < m0 else 'no'} / {'yes' if p1 < p0 else 'no'} | "
+                     f"{'; '.join(d['assumed'])} |")
     lines += ["", "Not simulated (the reason is the data's, not the model's):", ""]
     lines += [f"- {r.experiment.id}: {r.reason}" for r in skipped]
     lines += ["", "Sources: the `citation` and `copy_checked` of each file in `validation/data/finite_dose/`.", ""]

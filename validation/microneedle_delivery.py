@@ -125,6 +125,13 @@ def late_flux_ratio(result) -> float:
                   late_slope(result, "cumulative_permeated_without_needles"))
 
 
+def donor_concentration(scenario) -> float:
+    """The dissolved donor concentration the model uses, ug/cm³ (below solubility, as the vehicle holds it)."""
+    from dermsim.permeation.setup import build as build_setup
+
+    return build_setup(scenario).vehicle_concentration
+
+
 def kp_with_needles(result, concentration: float, *, without: bool = False) -> float:
     """Permeability coefficient (cm/h) of the needled (or, ``without``, intact) skin: late steady flux / donor
     ``concentration`` (ug/cm³)."""
@@ -223,7 +230,7 @@ def ita_checks(st: dict) -> list[Check]:
         lo, hi = _passes_range(build, late_flux_ratio)
         published = res[key]["value"]
         passive = res[f"{compound}_flux_passive"]["value"]
-        donor = scenario_from_dict(build(1)).formulation.concentration
+        donor = donor_concentration(scenario_from_dict(build(1)))
         kp0 = kp_with_needles(result, donor, without=True)
         out.append(Check(
             "Ita 2015", compound, f"in vitro, {ITA_SITE} (for porcine ear), 0.5 mm roller × {ROLLER_PASSES}, sink, "
@@ -368,7 +375,7 @@ def banks_check(st: dict) -> Check:
     def build(applications):
         return scenario("naltrexone", site="full-thickness", device=STAMP, passes=applications, duration=48.0)
 
-    donor = scenario_from_dict(build(1)).formulation.concentration
+    donor = donor_concentration(scenario_from_dict(build(1)))
     kp = kp_with_needles(run(build(BANKS_APPLICATIONS)), donor)
     kp_alt = kp_with_needles(run(build(b["microneedle"]["insertions"]["value"])), donor)
     ok = published / KP_FACTOR <= kp <= published * KP_FACTOR

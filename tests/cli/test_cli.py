@@ -106,3 +106,19 @@ def test_compounds_and_sites(tmp_path):
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
     sites = dermsim("sites", "list")
     assert sites.returncode == 0 and all(s in sites.stdout for s in ("face", "forearm", "palm", "dermatomed"))
+
+
+def test_permeate_with_a_vehicle_and_wash_off_and_the_vehicle_list(tmp_path):
+    out = tmp_path / "out"
+    proc = dermsim("permeate", "--compound", "testosterone", "--site", "dermatomed", "--concentration", "1 mg/mL",
+                   "--dose", "10 uL/cm^2", "--vehicle", "ethanol=0.7,water=0.3", "--wash-time", "6 h",
+                   "--out", out, "--no-plots")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["vehicle"]["description"] == "70 % ethanol + 30 % water"
+    assert summary["fraction_of_dose"]["washed"] > 0 and "OECD TG 428" in proc.stdout
+    bad = dermsim("permeate", "--compound", "testosterone", "--concentration", "1 mg/mL", "--vehicle",
+                  "ethanol=lots", "--out", tmp_path / "bad")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --vehicle") and not (tmp_path / "bad").exists()
+    listing = dermsim("vehicles", "list")
+    assert listing.returncode == 0 and "propylene-glycol" in listing.stdout and "isopropyl-myristate" in listing.stdout

@@ -109,9 +109,11 @@ def apply_formulation(spec, compound, *, fraction_unionised: float = 1.0, occlud
                 notes.append(note)
         except InputError as exc:
             if spec.vehicle is not None or spec.neat:
-                raise InputError("compound", compound.name, "a compound with a melting point or a measured "
-                                 "aqueous solubility (needed for its solubility in the vehicle)",
-                                 problem=str(exc)) from None
+                raise InputError("compound", compound.name, "a melting point or a measured aqueous solubility "
+                                 "(compound.melting_point / compound.aqueous_solubility by hand), or "
+                                 "formulation.vehicle_physics = false",
+                                 problem=f"{compound.name!r} has no melting point or measured solubility, needed "
+                                         "for its solubility in the vehicle") from None
             notes.append(f"no solubility known for {compound.name} ({exc.allowed}): no solubility limit and a "
                          "vehicle that never dries (an upper bound)")
             physics, mixture = False, None

@@ -154,6 +154,12 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
             f[evap, 0] = k * c_v
         before = (u, q, state)
         u, q = step(diag, cap, f, const, u, q, h)
+        if u[0] < 0.0 and evap is not None:
+            # the trapezoidal stage can undershoot a stiff film loss: give the overshoot back to the film from the
+            # evaporated amount it came from (exact bookkeeping, no negative amount)
+            deficit = min(-u[0] * c_v, q[evap])
+            q[evap] -= deficit
+            u[0] += deficit / c_v
         state = FilmState(state.volumes, u[0] * c_v, state.deposit, state.evaporated, state.washed)
         state = film.advance(state, h)
         t_new = t + h

@@ -81,7 +81,7 @@ def cumulative_permeation(result):
     ax2.plot(t, v("permeation_flux"), color="C3", lw=1)
     ax2.set_ylabel("flux (µg/cm²/h)", color="C3")
     lag = result.summary.get("lag_time_h")
-    if lag is not None and lag < t[-1]:
+    if lag is not None and lag < t[-1] and result.summary.get("dose") == "infinite":
         ax.axvline(lag, color="grey", ls=":", lw=1)
         ax.text(lag, 0.95, f" membrane lag time {lag:.3g} h", transform=ax.get_xaxis_transform(), fontsize=8)
     ax.set_title(result.attrs_of("cumulative_permeated").get("long_name", ""), fontsize=9)
@@ -89,11 +89,41 @@ def cumulative_permeation(result):
     return fig
 
 
+def dose_fate(result):
+    """Where a finite dose is over time, as % of the applied amount: on the surface (dissolved in the film and
+    as a deposit), washed off, evaporated, in the skin, in the receptor or blood; the film thickness beside."""
+    v = result.values
+    applied = result.summary["applied_amount_ug_per_cm2"]
+    _, fig, ax = _figure(figsize=(7, 4.2))
+    t = v("time")
+    into = "blood" if result.summary.get("in_vivo") else "receptor"
+    series = [("dissolved in the film", "amount_dissolved_in_film"), ("deposit on the surface", "amount_in_deposit"),
+              ("washed off", "amount_washed"), ("evaporated", "amount_evaporated"), ("in the skin", "amount_in_skin"),
+              (f"into the {into}", "cumulative_permeated")]
+    for label, name in series:
+        if name in result:
+            ax.plot(t, 100.0 * v(name) / applied, label=label)
+    ax.set_ylim(0, 105)
+    ax.set_xlabel("time (h)")
+    ax.set_ylabel("% of the applied dose")
+    ax.legend(fontsize=8, loc="center right")
+    if "film_thickness" in result:
+        ax2 = ax.twinx()
+        ax2.plot(t, v("film_thickness"), "k:", lw=1)
+        ax2.set_ylabel("liquid film thickness (µm), dotted")
+    ax.set_title("fate of the dose", fontsize=9)
+    _finish(fig, right=0.86)
+    return fig
+
+
 def save_all(result, out_dir: Path, times=None) -> list[Path]:
-    """Write the three standard plots into ``out_dir``; returns their paths."""
+    """Write the standard plots into ``out_dir`` (and the fate of a finite dose); returns their paths."""
     out_dir = Path(out_dir)
     if times is None:
         times = result.provenance.get("scenario", {}).get("simulation", {}).get("profile_times")
-    return save_figures(out_dir, {"depth_profiles.png": lambda: depth_profiles(result, times),
-                                  "layer_amounts.png": lambda: layer_amounts(result),
-                                  "cumulative_permeation.png": lambda: cumulative_permeation(result)})
+    figures = {"depth_profiles.png": lambda: depth_profiles(result, times),
+               "layer_amounts.png": lambda: layer_amounts(result),
+               "cumulative_permeation.png": lambda: cumulative_permeation(result)}
+    if result.summary.get("applied_amount_ug_per_cm2") and "amount_dissolved_in_film" in result:
+        figures["dose_fate.png"] = lambda: dose_fate(result)
+    return save_figures(out_dir, figures)
