@@ -14,7 +14,7 @@ ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 EPIDERMIS_EXAMPLES = sorted((ROOT / "examples" / "epidermis").glob("*.toml"))
 #: PNG files each result kind writes (the tissue plots depend on what the scenario holds)
-PLOTS = {"permeation": 3, "microneedle": 3, "clones": 3}
+PLOTS = {"permeation": 3, "microneedle": 3, "clones": 3}   # + dose_fate.png for a finite dose with a drying film
 
 
 def _run(scenario: Path, out: Path) -> dict:
@@ -26,7 +26,9 @@ def _run(scenario: Path, out: Path) -> dict:
     SUMMARIES[summary["kind"]].model_validate_json(text)        # unknown, missing or mistyped keys fail here
     assert (out / "result.nc").exists() and (out / "report.md").exists()
     if summary["kind"] in PLOTS:
-        assert len(list(out.glob("*.png"))) == PLOTS[summary["kind"]]
+        fate = summary["kind"] == "permeation" and summary["vehicle"] is not None and summary["dose"] == "finite"
+        assert len(list(out.glob("*.png"))) == PLOTS[summary["kind"]] + fate
+        assert (out / "dose_fate.png").exists() == fate
     else:
         assert len(list(out.glob("*.png"))) >= 1
     return summary
