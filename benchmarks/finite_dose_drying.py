@@ -63,7 +63,7 @@ def main(n: int = 21) -> None:
     print(f"  solver   {solver_ms:7.2f} ms   ({run.steps} TR-BDF2 steps, mass balance {run.mass_balance_error:.1e})")
     print(f"  simulate {simulate_ms:7.2f} ms   (whole dermsim.simulate: setup, property look-ups, solve, Result)")
     print(f"  linear   {linear_ms:7.2f} ms   (no vehicle physics, exact eigen solver; ratio {simulate_ms / linear_ms:.2f})")
-    print(f"  answer: dried by {s['vehicle']['dried_by_h']} h, receptor {100 * s['fraction_of_dose']['permeated']:.3g} %, "
+    print(f"  answer: liquid gone by {s['vehicle']['dried_by_h']:.3g} h, receptor {100 * s['fraction_of_dose']['permeated']:.3g} %, "
           f"washed {100 * s['fraction_of_dose']['washed']:.3g} %")
 
 

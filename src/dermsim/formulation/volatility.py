@@ -15,7 +15,8 @@ GSE uses, so solubility and volatility agree).
 The liquid vapour pressure comes from the ``chemicals`` library (Perry's 8th ed. DIPPR 101, the VDI
 Heat Atlas PPDS equation or the Dykyj & Hall Antoine constants; the same look-up as the vehicle
 components), found by the compound's InChI (from its SMILES through RDKit), CAS or name. A compound the
-library does not know has no vapour pressure: it is treated as non-volatile and the answer says so.
+library does not know, or knows only through Antoine constants extrapolated below their range, has no vapour
+pressure: it is treated as non-volatile and the answer says so.
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def solute_volatility(compound, *, temperature_K: float | None = None, vapour_pr
         p, source = vapour_pressure_Pa, "given in the scenario"
     else:
         found = _vapour_pressure(meta.CASs, temperature) if meta is not None else None
+        if found is not None and found[2] and "Landolt" in found[1]:
+            # Antoine constants far below their fitted range are off by orders of magnitude (glycolic acid:
+            # 844 Pa at 32 C): not used
+            return SoluteVolatility(0.0, 0.0, False, f"the only vapour pressure of {compound.name} is an Antoine "
+                                    "fit extrapolated below its range (unreliable): treated as non-volatile (give "
+                                    "formulation.solute_vapour_pressure)")
         if found is None:
             return SoluteVolatility(0.0, 0.0, False, f"no vapour pressure known for {compound.name}: treated as "
                                                      "non-volatile (give formulation.solute_vapour_pressure)")
