@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/channel_vs_fipy.py
 	$(PY) benchmarks/epidermis_clones.py
 	$(PY) benchmarks/epidermis_tissue.py
+	$(PY) benchmarks/finite_dose_drying.py
 
 clean:
 	rm -rf $(VENV) dermsim-out

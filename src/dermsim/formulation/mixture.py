@@ -38,7 +38,8 @@ from dermsim import parameters
 from dermsim.errors import InputError
 from dermsim.formulation.film import DryingFilm
 from dermsim.formulation.solubility import COSOLVENTS, OILS, solubility_in_info
-from dermsim.formulation.vehicles import VehicleComponent, component, evaporation_rate, skin_surface_temperature
+from dermsim.formulation.vehicles import (VehicleComponent, component, evaporation_rate, list_components,
+                                          skin_surface_temperature)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def vehicle_mixture(spec: str | Mapping[str, float], field: str = "formulation.v
         try:
             return VehicleMixture((component(spec),), (1.0,))
         except InputError as exc:
-            raise InputError(field, spec, exc.allowed, choices=None) from None
+            raise InputError(field, spec, exc.allowed, choices=list_components()) from None
     if not isinstance(spec, Mapping) or not spec:
         raise InputError(field, spec, "a component name or a table of volume fractions, e.g. { ethanol = 0.7, water = 0.3 }")
     comps, fractions = [], []
@@ -78,7 +79,7 @@ def vehicle_mixture(spec: str | Mapping[str, float], field: str = "formulation.v
         try:
             comp = component(name)
         except InputError as exc:
-            raise InputError(f"{field}.{name}", name, exc.allowed) from None
+            raise InputError(f"{field}.{name}", name, exc.allowed, choices=list_components()) from None
         if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
             raise InputError(f"{field}.{name}", fraction, "a volume fraction between 0 and 1")
         if comp.name in (c.name for c in comps):

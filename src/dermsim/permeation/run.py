@@ -33,8 +33,14 @@ def simulate_permeation(scenario, progress: Callable[[float], None] | None = Non
         if scenario.skin.layers is not None:
             raise InputError("microneedle", "with skin.layers", "a body site or membrane preset (the channel's "
                              "layer and the resealing need the skin's anatomy)")
+        from dataclasses import replace
+
         from dermsim.microneedles.delivery import simulate_microneedle
 
+        if setup.applied is not None and setup.applied.film is not None:
+            setup = replace(setup, notes=setup.notes + (
+                "with needles the finite dose is a well-mixed liquid that does not dry (the drying film is not yet "
+                "coupled to the channels); its concentration is capped at the vehicle's solubility",))
         return simulate_microneedle(scenario, setup, times, progress)
     system = discretise(setup.model)
     film = setup.applied.film if setup.applied is not None else None
