@@ -533,7 +533,7 @@ def section(fig_dir: Path) -> list[str]:
         what, value = r.experiment.target
         fo = sc["formulation"]
         vehicle = "neat" if fo.get("neat") else (fo["vehicle"] if isinstance(fo["vehicle"], str) else
-                                                 " + ".join(f"{v:g} {k}" for k, v in fo["vehicle"].items()))
+                                                 " + ".join(f"{v:g} {k}" if v < 1 else k for k, v in fo["vehicle"].items()))
         d = r.details["dermsim"]
         lines.append(
             f"| {r.experiment.id} | {e['compound']} | {'in vivo ' + sc['skin']['site'] if e.get('in_vivo') else sc['skin']['site']} | "

@@ -98,3 +98,14 @@ def test_melting_point_from_the_library_for_compounds_without_one():
     deet = make_compound("DEET", 191.27, 2.02)
     found = library_melting_point(deet)
     assert found is not None and math.isclose(found[0], 228.15, abs_tol=2) and "chemicals" in found[1]
+
+
+@pytest.mark.parametrize("text, fractions", [
+    ("ethanol/water 70/30", {"ethanol": 0.7, "water": 0.3}), ("ethanol:water 1:1", {"ethanol": 0.5, "water": 0.5}),
+    ("70 % ethanol", {"ethanol": 0.7, "water": 0.3}), ("70% aqueous ethanol", {"ethanol": 0.7, "water": 0.3}),
+    ("propylene glycol/water 1:3", {"propylene-glycol": 0.25, "water": 0.75}), ("PBS", {"water": 1.0}),
+    ("100 % ethanol", {"ethanol": 1.0}),
+])
+def test_vehicles_written_in_words(text, fractions):
+    m = vehicle_mixture(text)
+    assert dict(zip(m.names, m.fractions)) == pytest.approx(fractions)

@@ -29,6 +29,7 @@ The three residual-layer constants (h_res, k_d, φ_lipid) are the global constan
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -64,9 +65,36 @@ class VehicleMixture:
         return " + ".join(f"{100 * f:.3g} % {c.display_name or c.name}" for f, c in zip(self.fractions, self.components))
 
 
+_RATIO = re.compile(r"^\s*([A-Za-z][\w\s.-]*?)\s*[/:+]\s*([A-Za-z][\w\s.-]*?)\s+(\d+(?:\.\d+)?)\s*[/:]\s*(\d+(?:\.\d+)?)"
+                    r"\s*(?:\(?v/v\)?)?\s*$", re.IGNORECASE)
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*(?:v/v\s+)?(?:aqueous\s+)?([A-Za-z][\w\s.-]*?)\s*$", re.IGNORECASE)
+
+
+def _parse_text(spec: str) -> str | dict[str, float]:
+    """'ethanol/water 70/30', 'ethanol:water 1:1' (v/v ratios) or '70 % ethanol' (the rest water) as volume
+    fractions; anything else is a component name."""
+    if m := _RATIO.match(spec):
+        a, b = float(m.group(3)), float(m.group(4))
+        if a + b > 0:
+            return {m.group(1).strip(): a / (a + b), m.group(2).strip(): b / (a + b)}
+    if m := _PERCENT.match(spec):
+        x = float(m.group(1)) / 100.0
+        if 0 < x < 1:
+            return {m.group(2).strip(): x, "water": 1.0 - x}
+        if x == 1:
+            return m.group(2).strip()
+    return spec
+
+
 def vehicle_mixture(spec: str | Mapping[str, float], field: str = "formulation.vehicle") -> VehicleMixture:
-    """A mixture from a component name (``"ethanol"``) or a mapping of names to volume fractions
-    (``{"ethanol": 0.7, "water": 0.3}``; fractions ≥ 0 summing to 1 within 1e-6)."""
+    """A mixture from a component name (``"ethanol"``), a mapping of names to volume fractions
+    (``{"ethanol": 0.7, "water": 0.3}``; fractions ≥ 0 summing to 1 within 1e-6), or the same in words:
+    ``"ethanol/water 70/30"``, ``"ethanol:water 1:1"`` (v/v), ``"70 % ethanol"`` (the rest water)."""
+    if isinstance(spec, str):
+        parsed = _parse_text(spec)
+        if isinstance(parsed, dict):
+            return vehicle_mixture(parsed, field)
+        spec = parsed
     if isinstance(spec, str):
         try:
             return VehicleMixture((component(spec),), (1.0,))
