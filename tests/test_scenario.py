@@ -52,3 +52,14 @@ def test_unreadable_and_malformed_files(tmp_path):
     bad.write_text("[formulation\nconcentration = 1")
     with pytest.raises(InputError, match="valid TOML"):
         load_scenario(bad)
+
+
+@pytest.mark.parametrize("table, key, value", [("formulation", "solute_vapour_pressure", "inf Pa"),
+                                               ("simulation", "duration", "inf h"),
+                                               ("formulation", "wash_time", "1e400 h")])
+def test_non_finite_quantities_are_refused(table, key, value):
+    data = with_(**{table: {key: value}})
+    if table == "formulation":
+        data["formulation"].update({"dose": "10 uL/cm^2"})
+    with pytest.raises(InputError, match=f"{table}.{key}.*finite"):
+        scenario_from_dict(data)

@@ -7,6 +7,7 @@ Quantity or a number already in the kernel unit, and yields a float in the kerne
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -35,6 +36,8 @@ def quantity_type(unit: str, *, allow_zero: bool = False, percent_density: bool 
                 raise ValueError(exc.allowed) from None
         if not (x > 0 or (allow_zero and x == 0)):
             raise ValueError(f"a quantity {'≥' if allow_zero else '>'} 0 in {unit}")
+        if not math.isfinite(x):
+            raise ValueError(f"a finite quantity in {unit}")
         return x
 
     return BeforeValidator(parse)
