@@ -34,3 +34,8 @@ class InputError(DermsimError, ValueError):
         out.field, out.value, out.allowed = f"{prefix}.{self.field}", self.value, self.allowed
         out.args = (f"{prefix}.{self.args[0]}",)
         return out
+
+
+class ResultCheckError(DermsimError):
+    """A run failed its own checks (a non-finite value, a negative amount, a mass balance that does not close):
+    nothing is written; the CLI shows the one-line message (the figure and the remedy) and exits with code 3."""

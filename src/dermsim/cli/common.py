@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from dermsim.errors import DermsimError, InputError
+from dermsim.errors import DermsimError, InputError, ResultCheckError
 
 
 def fail(message: str) -> None:
@@ -26,6 +26,9 @@ def fail(message: str) -> None:
 def user_errors():
     try:
         yield
+    except ResultCheckError as exc:              # the run is wrong, not the input: exit 3, nothing written
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=3)
     except DermsimError as exc:
         fail(str(exc))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from dermsim.results.checks import check_permeation
 from dermsim.anatomy import UM
 from dermsim.permeation.result import attributes, provenance, summary_fields
 from dermsim.results import DatasetContent, Result, basal_exposure
@@ -127,6 +128,7 @@ def label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, t
         "where_it_is_at_end_fraction": {k: (v / total_end if total_end > 0 else 0.0) for k, v in where.items()},
     }
     summary["answer"] = answer(summary)
+    check_permeation(summary)
     regions = [{"name": r.name, "thickness_um": r.thickness / UM, "partition_vs_water": r.partition,
                 "diffusivity_cm2_per_h": r.diffusivity, "clearance_per_h": r.clearance} for r in needles.model.regions]
     prov = provenance(scenario, setup, SOLVER, regions=regions,

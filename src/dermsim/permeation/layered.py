@@ -33,6 +33,10 @@ from dermsim.transport.mesh import LayeredMesh, layered_mesh
 from dermsim.transport.system import System, TridiagonalOperator
 
 
+#: Smallest vehicle capacity, as a fraction of the first cell's (a thinner film empties into it at once).
+THIN_FILM_FLOOR = 1e-6
+
+
 @dataclass(frozen=True)
 class Region:
     """A homogeneous region of the stack (a layer, or part of one such as the basal layer).
@@ -111,10 +115,14 @@ def discretise(model: LayeredDiffusion) -> System:
     n_cells = w.size
     vehicle_node = receptor_node = None
     offset = 0
+    vehicle_capacity = veh.partition * veh.thickness
     if not veh.infinite:
-        cap.insert(0, [veh.partition * veh.thickness])
+        # a film far thinner than the first cell empties into it at once; its capacity is floored so that the
+        # eigenproblem stays conditioned (the amount is kept exactly through the initial value below)
+        vehicle_capacity = max(vehicle_capacity, THIN_FILM_FLOOR * float(K[0] * w[0]))
+        cap.insert(0, [vehicle_capacity])
         part.insert(0, [veh.partition])
-        loss.insert(0, [veh.evaporation_rate * veh.partition * veh.thickness])
+        loss.insert(0, [veh.evaporation_rate * vehicle_capacity])
         cond.insert(0, [g_top])
         vehicle_node, offset = 0, 1
     if rec.kind == "finite":
@@ -141,7 +149,7 @@ def discretise(model: LayeredDiffusion) -> System:
 
     initial = np.zeros(n)
     if vehicle_node is not None:
-        initial[vehicle_node] = u_donor
+        initial[vehicle_node] = veh.concentration * veh.thickness / vehicle_capacity   # = u_donor unless floored
 
     cells = slice(offset, offset + n_cells)
     names, weights, const = [], [], []

@@ -18,6 +18,7 @@ from dermsim.anatomy import UM
 from dermsim.permeation.setup import PermeationSetup, membrane_metrics
 from dermsim.permeation.exposure import guideline_categories
 from dermsim.results import DatasetContent, Result, basal_exposure
+from dermsim.results.checks import check_permeation
 
 CONVENTIONS = "CF-1.10 (units attributes); provenance as JSON"
 
@@ -244,6 +245,7 @@ def label_layered(scenario, setup: PermeationSetup, system, traj, mass_error: fl
     summary["limits"] = limits(setup, summary, scenario.formulation.wash_time)
     summary["microneedle"] = None
     summary["answer"] = answer(summary)
+    check_permeation(summary)
     regions = [{"name": r.name, "thickness_um": r.thickness / UM, "partition_vs_water": r.partition,
                 "diffusivity_cm2_per_h": r.diffusivity, "clearance_per_h": r.clearance, "cells": r.cells}
                for r in model.regions]
