@@ -80,7 +80,7 @@ def test_run_with_the_plot_worker_writes_everything(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "run", str(toml), "--out", str(out)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md", "depth_profiles.png",
+    assert {p.name for p in out.iterdir()} - {".dermsim-output"} == {"result.nc", "summary.json", "report.md", "depth_profiles.png",
                                                "layer_amounts.png", "cumulative_permeation.png"}
     bad = subprocess.run([sys.executable, "-m", "dermsim.cli", "run", str(tmp_path / "missing.toml"),
                           "--out", str(tmp_path / "none")], capture_output=True, text=True, timeout=60)

@@ -37,7 +37,7 @@ def test_run_writes_netcdf_summary_and_plots(tmp_path):
     out = tmp_path / "out"
     proc = dermsim("run", scenario, "--out", out)
     assert proc.returncode == 0, proc.stderr
-    assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md", "depth_profiles.png",
+    assert {p.name for p in out.iterdir()} - {".dermsim-output"} == {"result.nc", "summary.json", "report.md", "depth_profiles.png",
                                                "layer_amounts.png", "cumulative_permeation.png"}
     summary = json.loads((out / "summary.json").read_text())
     # Crank: kp = K D / h = 1e-9 * 3600 / 15e-4 cm/h; lag = h^2 / 6D

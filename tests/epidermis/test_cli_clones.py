@@ -21,7 +21,7 @@ def test_clones_writes_netcdf_summary_and_plots(tmp_path):
     proc = dermsim("epidermis", "clones", "--model", "committed-progenitor", "--lambda", "1.1 /week", "--r", "0.08",
                    "--gamma", "0.31 /week", "--clones", "2000", "--duration", "20 week", "--seed", "1", "--out", out)
     assert proc.returncode == 0, proc.stderr
-    assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md", "clone_survival.png",
+    assert {p.name for p in out.iterdir()} - {".dermsim-output"} == {"result.nc", "summary.json", "report.md", "clone_survival.png",
                                                "clone_mean_size.png", "clone_size_distribution.png"}
     summary = json.loads((out / "summary.json").read_text())
     assert summary["dermsim_version"]
@@ -46,7 +46,7 @@ def test_clones_with_preset_override_times_and_per_clone(tmp_path):
     proc = dermsim("epidermis", "clones", "--preset", "human-interfollicular", "--r", "0.1", "--clones", "500",
                    "--times", "0, 3 day, 2, 10 week", "--per-clone", "--no-plots", "--seed", "4", "--out", out)
     assert proc.returncode == 0, proc.stderr
-    assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md"}
+    assert {p.name for p in out.iterdir()} - {".dermsim-output"} == {"result.nc", "summary.json", "report.md"}
     import xarray as xr
 
     ds = xr.load_dataset(out / "result.nc")

@@ -70,7 +70,7 @@ def test_run_writes_dataset_and_summary(tmp_path):
     out = tmp_path / "out"
     res = run_cli(scenario, "--out", out, "--no-plots")
     assert res.exit_code == 0, res.output
-    assert {p.name for p in out.iterdir()} == {"result.nc", "summary.json", "report.md"}
+    assert {p.name for p in out.iterdir()} - {".dermsim-output"} == {"result.nc", "summary.json", "report.md"}
     import xarray as xr
 
     ds = xr.load_dataset(out / "result.nc")

@@ -33,25 +33,72 @@ def user_errors():
         fail(str(exc))
 
 
-@contextmanager
-def staged_output(out: Path):
-    """Yield a temporary directory; on success move its files into ``out``, else leave ``out`` untouched."""
+#: File that marks a folder as a dermsim output set (a folder without it that holds files is not overwritten).
+OUTPUT_MARKER = ".dermsim-output"
+#: File that marks a staging folder of a run in progress (left behind only by a killed run; removed by the next).
+STAGING_MARKER = ".dermsim-staging"
+
+
+def check_out(out) -> Path:
+    """``--out`` checked before anything is computed: a name, not a file, not a link, in a writable folder, and
+    either new, empty or an output set dermsim wrote before."""
+    if str(out).strip() in ("", "."):
+        raise InputError("--out", str(out), "a folder name for the output set (not empty, not the current folder)")
     out = Path(out)
+    if out.is_symlink():
+        raise InputError("--out", str(out), "a real folder, not a symbolic link")
     if out.exists() and not out.is_dir():
         raise InputError("--out", str(out), "a directory (a file of that name exists)")
+    if out.is_dir() and not (out / OUTPUT_MARKER).exists():
+        foreign = sorted(p.name for p in out.iterdir())
+        if foreign:
+            raise InputError("--out", str(out), "a new or empty folder, or one dermsim wrote before",
+                             problem=f"{str(out)!r} holds files dermsim did not write ({', '.join(foreign[:3])}"
+                                     f"{', ...' if len(foreign) > 3 else ''})")
+    parent = out.resolve().parent
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise InputError("--out", str(out), "a folder whose parent is writable")
+    return out
+
+
+@contextmanager
+def staged_output(out: Path):
+    """Yield a temporary sibling of ``out``; on success publish it as ``out`` whole (the previous set is kept
+    until the new one is complete, then removed), else leave ``out`` untouched. A reader sees the old set or
+    the new one, never a mixture."""
+    out = check_out(out)
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        for stale in parent.glob(f".{out.name}.*"):          # staging folders of killed runs into this --out
+            if stale.is_dir() and (stale / STAGING_MARKER).exists():
+                shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+        (tmp / STAGING_MARKER).touch()
     except OSError as exc:
         raise InputError("--out", str(out), f"a writable directory ({exc.strerror})") from None
     try:
         yield tmp
-        out.mkdir(exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, out / f.name)
+        (tmp / STAGING_MARKER).unlink()
+        (tmp / OUTPUT_MARKER).write_text("written by dermsim; the folder is replaced whole by the next run\n")
+        os.chmod(tmp, 0o777 & ~_umask())
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
+            (old / STAGING_MARKER).touch()
+            os.replace(out, old / "set")
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def progress_bar(label: str = "simulating"):
@@ -73,6 +120,7 @@ def simulate_and_save(scenario, out: Path, plots: bool) -> None:
     from dermsim.plotworker import PlotWorker
     from dermsim.simulation import simulate
 
+    check_out(out)                                   # before anything is computed
     with PlotWorker(enabled=plots) as worker:
         with progress_bar(scenario.kind) as bar:
             task = bar.add_task("sim", total=1.0)
