@@ -16,8 +16,26 @@ import sys
 from dermsim.errors import DermsimError
 
 
-def _plot_worker(conn) -> None:
-    """Body of the forked plot process: warm matplotlib up, then run one ``(function, args)`` job."""
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to send SIGTERM to this process when its parent dies (Linux PR_SET_PDEATHSIG), and exit at
+    once if the parent is already gone (it may die between the fork and the request)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM))          # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):               # not Linux's libc: the closed pipe end below still works
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _plot_worker(conn, parent_end, parent_pid: int) -> None:
+    """Body of the forked plot process: warm matplotlib up, then run one ``(function, args)`` job. It closes the
+    parent's end of the pipe (so a dead parent reads as end-of-file) and dies with its parent."""
+    parent_end.close()
+    _die_with_parent(parent_pid)
     try:
         from dermsim import plotting
 
@@ -26,8 +44,13 @@ def _plot_worker(conn) -> None:
         if job is not None:
             function, args = job
             conn.send(("ok", function(*args)))
+    except EOFError:              # the parent has gone: nothing to draw
+        pass
     except BaseException as exc:  # reported to the parent, which raises it as a one-line error
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            pass
     finally:
         conn.close()
 
@@ -46,7 +69,7 @@ class PlotWorker:
 
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe()
-            self._proc = ctx.Process(target=_plot_worker, args=(child,), daemon=True)
+            self._proc = ctx.Process(target=_plot_worker, args=(child, self._conn, os.getpid()), daemon=True)
             self._proc.start()
             child.close()
 

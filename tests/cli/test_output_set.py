@@ -1,7 +1,10 @@
 """Output sets (issue #18 item 3, issue #11): published whole, never mixed with an older set or a user's files,
 --out checked before anything is computed, leftovers of a killed run cleaned by the next."""
 
+import signal
 from pathlib import Path
+
+import pytest
 
 from tests.cli.test_cli import MEMBRANE, dermsim
 
@@ -55,3 +58,57 @@ def test_the_staging_folder_of_a_killed_run_is_removed_by_the_next(tmp_path):
     unrelated.mkdir()
     assert dermsim("run", scenario(tmp_path), "--out", tmp_path / "out", "--no-plots").returncode == 0
     assert not stale.exists() and unrelated.exists()
+
+
+LONG = """
+[compound]
+name = "caffeine"
+[skin]
+site = "forearm"
+[formulation]
+concentration = "1 mg/mL"
+[microneedle]
+device = "roller-192-0.5mm"
+passes = 4
+[simulation]
+duration = "72 h"
+resolution = 4
+"""
+
+
+def _alive(pattern: str) -> list[str]:
+    import subprocess
+
+    return subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_a_killed_run_leaves_no_output_and_no_process(tmp_path, sig):
+    """SIGTERM is handled like Ctrl-C (one line, exit 130); after SIGKILL of the main process the plot worker
+    dies with it; no output set or half of one is left, and the next run starts clean."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "long.toml"
+    path.write_text(LONG)
+    out = tmp_path / f"killed-{sig.name}"
+    proc = subprocess.Popen([sys.executable, "-m", "dermsim.cli", "run", str(path), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, MPLBACKEND="Agg"))
+    deadline = time.time() + 30
+    while len(_alive(str(out))) < 2 and time.time() < deadline:     # wait for the plot worker to be forked
+        time.sleep(0.2)
+    time.sleep(0.5)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    if sig != signal.SIGKILL:
+        assert proc.returncode == 130 and err.strip() == "interrupted: nothing was written"
+    for _ in range(50):
+        if not _alive(str(out)):
+            break
+        time.sleep(0.1)
+    assert _alive(str(out)) == []
+    assert not out.exists()

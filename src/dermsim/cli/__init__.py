@@ -32,7 +32,22 @@ app.add_typer(microneedle_app, name="microneedle")
 app.add_typer(epidermis_app, name="epidermis")
 
 
+def _interrupted(signum, frame) -> None:
+    """Ctrl-C and SIGTERM alike: say so in one line and unwind, so that staging folders and the plot worker are
+    cleaned up and nothing half-written is left (exit code 130)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)        # a second signal while unwinding is not an error
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.stderr.write("interrupted: nothing was written\n")
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
     app()
 
 
