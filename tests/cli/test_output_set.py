@@ -98,14 +98,15 @@ def test_a_killed_run_leaves_no_output_and_no_process(tmp_path, sig):
     proc = subprocess.Popen([sys.executable, "-m", "dermsim.cli", "run", str(path), "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, MPLBACKEND="Agg"))
-    deadline = time.time() + 30
-    while len(_alive(str(out))) < 2 and time.time() < deadline:     # wait for the plot worker to be forked
+    started = time.time()
+    while len(_alive(str(out))) < 2 and time.time() < started + 30:     # wait for the plot worker to be forked
         time.sleep(0.2)
-    time.sleep(0.5)
+    time.sleep(max(1.0, started + 3.0 - time.time()))                   # well inside the simulation
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     if sig != signal.SIGKILL:
-        assert proc.returncode == 130 and err.strip() == "interrupted: nothing was written"
+        assert proc.returncode == 130, err
+        assert err.strip() == "interrupted: nothing was written"
     for _ in range(50):
         if not _alive(str(out)):
             break

@@ -54,3 +54,31 @@ def test_bad_rows_are_rejected_and_nothing_written(tmp_path, rows, header, field
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and field in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("rows, header, ph, fragment", [
+    ([("a", 100, 1.0, "", "")], ("name", "mw", "log_kow", "pka", "acid_base"), float("nan"), "--ph"),
+    ([("a", 100, 1.0, "", "")], ("name", "mw", "log_kow", "pka", "acid_base"), 99.0, "--ph"),
+    ([("a", 100, 1.0, 2.0)], ("name", "mw", "log_kow", "mw"), 7.0, "appear more than once"),
+    ([("a", 100, 1.0, "", "acid")], ("name", "mw", "log_kow", "pka", "acid_base"), 7.0, "a pKa for an acid"),
+    ([("a", "inf", 1.0, "", "")], ("name", "mw", "log_kow", "pka", "acid_base"), 7.0, "column mw"),
+    ([("a", 100, 40.0, "", "")], ("name", "mw", "log_kow", "pka", "acid_base"), 7.0, "column log_kow"),
+    ([("a", 100, 1.0, 99, "base")], ("name", "mw", "log_kow", "pka", "acid_base"), 7.0, "column pka"),
+])
+def test_predict_kp_is_as_strict_as_the_scenario_loader(tmp_path, rows, header, ph, fragment):
+    from dermsim.errors import InputError
+
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(src, rows, header)
+    with pytest.raises(InputError, match=fragment):
+        predict_kp_csv(src, out, ph=ph)
+    assert not out.exists()
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(src, [("=HYPERLINK(\"x\")", 100, 1.0, "", ""), ("+1+1", 120, 0.5, "", ""), ("@SUM(A1)", 130, 0.2, "", ""),
+                ("-3", 140, 0.1, "", ""), ("caffeine", 194.19, -0.07, "", "")])
+    predict_kp_csv(src, out)
+    names = [r["name"] for r in csv.DictReader(open(out))]
+    assert names == ["'=HYPERLINK(\"x\")", "'+1+1", "'@SUM(A1)", "-3", "caffeine"]

@@ -48,7 +48,10 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:          # typer turns it into exit 130 inside a command; the same outside one
+        sys.exit(130)
 
 
 if __name__ == "__main__":
