@@ -113,3 +113,18 @@ def test_a_killed_run_leaves_no_output_and_no_process(tmp_path, sig):
         time.sleep(0.1)
     assert _alive(str(out)) == []
     assert not out.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["caffeine_oecd428_finite_dose.toml", "niacinamide_with_needles_face.toml",
+                                     "epidermis/clones_mouse_tail.toml"])
+def test_identical_inputs_give_byte_identical_output_sets(tmp_path, example):
+    """Issue #18 item 4: no wall-clock time or other run-to-run value in any output file."""
+    source = Path(__file__).parents[2] / "examples" / example
+    for name in ("a", "b"):
+        proc = dermsim("run", source, "--out", tmp_path / name, "--no-plots")
+        assert proc.returncode == 0, proc.stderr
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -26,7 +26,6 @@ physical closure is reported beside it (`dermsim.microneedles.resealing`).
 from __future__ import annotations
 
 import math
-import time as _time
 from dataclasses import replace
 from typing import Callable
 
@@ -139,18 +138,13 @@ def simulate_microneedle(scenario, setup, times: np.ndarray,
     plan = plan_for(scenario, setup)
     with_model, without_model, open_fraction, notes = _channel_models(scenario, setup, plan)
     tick = (lambda f: progress(0.85 * f)) if progress else None
-    started = _time.perf_counter()
     needles = solve_channel_cell(with_model, times, progress=tick)
-    wall_2d = _time.perf_counter() - started
     plain = solve_channel_cell(without_model, times)
-    started = _time.perf_counter()
     fast = solve_parallel(ParallelPathwayModel(with_model.regions, with_model.vehicle, with_model.receptor,
                                                with_model.channel, plan.channel_density, open_fraction,
                                                layers=with_model.layers, resolution=with_model.resolution), times)
-    wall_fast = _time.perf_counter() - started
     if progress:
         progress(1.0)
     from dermsim.microneedles.delivery_result import label_delivery
 
-    return label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, times, notes,
-                          {"unit_cell_2d_s": wall_2d, "parallel_pathway_s": wall_fast})
+    return label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, times, notes)

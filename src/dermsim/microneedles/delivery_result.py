@@ -31,7 +31,7 @@ def _ratio(a: float, b: float) -> float | None:
     return float(a / b) if b > 0 else None
 
 
-def label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, t, notes, walls) -> Result:
+def label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, t, notes) -> Result:
     """The Result (kind "microneedle") of the unit cell solved with (``needles``) and without (``plain``)
     needles, and of the parallel-pathway cross-check (``fast``)."""
     names = list(needles.layer_names)
@@ -135,7 +135,7 @@ def label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, t
                       channel={**asdict(needles.model.channel), "cell_radius_um": needles.model.cell_radius / UM},
                       closure_schedule={"starts_h": list(needles.schedule.starts),
                                         "open_fraction": list(needles.schedule.fractions)},
-                      treatment_plan=plan.summary(), wall_time_s=walls)
+                      treatment_plan=plan.summary())
     attrs = attributes(scenario.title or "dermsim microneedle delivery", SOLVER, mass_error, prov,
                        channel_depth_um=plan.insertion.effective_depth / UM,
                        channel_surface_radius_um=plan.insertion.surface_diameter / 2 / UM,
