@@ -38,7 +38,7 @@ import numpy as np
 from dermsim import parameters
 from dermsim.errors import InputError
 from dermsim.formulation.film import DryingFilm
-from dermsim.formulation.solubility import COSOLVENTS, OILS, solubility_in_info
+from dermsim.formulation.solubility import COSOLVENTS, OILS, mixture_solubility_function, solubility_in_info
 from dermsim.formulation.vehicles import (VehicleComponent, component, evaporation_rate, list_components,
                                           skin_surface_temperature)
 
@@ -139,31 +139,28 @@ class FilmConstants:
 
 def solubility_model(compound, mixture: VehicleMixture, fraction_unionised: float = 1.0):
     """S(φ) in ug/cm³ for the mixture's components (order of ``mixture.names``), the water reference S_w
-    (ug/cm³, at the vehicle pH) and the sources of the neat-component values."""
+    (ug/cm³, at the vehicle pH) and the sources of the neat-component values. Each phase is the log-linear
+    `solubility.mixture_solubility_function` of its own components; the film holds their volume-weighted sum."""
     names = mixture.names
-    infos = [solubility_in_info(n, compound) for n in names]
-    logs = np.array([i.log10_molar for i in infos])
+    sources = tuple(sorted({solubility_in_info(n, compound).source for n in names}))
     aqueous = np.array([n == "water" or n in COSOLVENTS for n in names])
     oily = np.array([n in OILS for n in names])
     ion = 1.0 / max(fraction_unionised, 1e-300)
-    mw = compound.molecular_weight
-    water = solubility_in_info("water", compound)
-    s_w = water.value * ion
-
-    def phase(phi: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
-        part = float(phi[mask].sum())
-        if part <= 0.0:
-            return 0.0, 0.0
-        return part, 10.0 ** (float(phi[mask] @ logs[mask]) / part) * mw * 1e3
+    s_w = solubility_in_info("water", compound).value * ion
+    phases = [(mask, mixture_solubility_function(compound, [n for n, m in zip(names, mask) if m]), factor)
+              for mask, factor in ((aqueous, ion), (oily, 1.0)) if mask.any()]
 
     def solubility(phi: np.ndarray) -> float:
         phi = np.asarray(phi, dtype=float)
         phi = phi / phi.sum()
-        f_aq, s_aq = phase(phi, aqueous)
-        f_oil, s_oil = phase(phi, oily)
-        return f_aq * s_aq * ion + f_oil * s_oil
+        total = 0.0
+        for mask, s_phase, factor in phases:
+            part = float(phi[mask].sum())
+            if part > 0.0:
+                total += part * s_phase(phi[mask]) * factor
+        return total
 
-    return solubility, s_w, tuple(sorted({i.source for i in infos}))
+    return solubility, s_w, sources
 
 
 def film_for(compound, mixture: VehicleMixture, applied_volume: float, *, fraction_unionised: float = 1.0,

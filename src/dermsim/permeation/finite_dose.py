@@ -138,7 +138,7 @@ def solve_finite_dose(system, film, applied: float, times, *, wash_time: float |
         if rates.any():                  # while the film dries: short steps that end on every output time
             h = min(h, DRYING_STEP_FRACTION * h_applied / float(-rates.sum()), times[following] - t)
         if state.deposit > 0.0:          # while a deposit dissolves: steps short against 1/k_d (splitting error)
-            h = min(h, DEPOSIT_STEP / film.dissolution_rate) if hasattr(film, "dissolution_rate") else h
+            h = min(h, DEPOSIT_STEP / film.dissolution_rate)
         for e in events:
             if t < e < t + h:
                 h = e - t
