@@ -7,6 +7,9 @@ Public API (heavy libraries are imported only when used)::
     result.summary          # key figures (one schema per kind, dermsim.results.summary)
     result.dataset          # xarray.Dataset with units and provenance
     result.save("out")      # result.nc, summary.json, report.md, plots
+
+Studies change a scenario with ``scenario.replace({"formulation.concentration": "2 %"})`` (a new scenario,
+validated like a file) and write it back with ``scenario.to_toml()`` (units kept); see `dermsim.scenario.edit`.
 """
 
 from __future__ import annotations
@@ -44,4 +47,5 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public API only (what ``from dermsim import *`` gives), not the module's plumbing."""
+    return sorted(__all__)

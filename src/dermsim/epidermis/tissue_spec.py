@@ -37,6 +37,7 @@ from dermsim.errors import InputError
 from dermsim.scenario.messages import input_error_from
 from dermsim.scenario.quantities import Clock, Day, DayOrZero, Hours, Micrometre, PerArea
 from dermsim.scenario.quantities import MicrometrePerDay as Speed
+from dermsim.scenario.edit import ScenarioMethods
 from dermsim.scenario.spec import Spec as _Strict
 
 
@@ -209,7 +210,7 @@ Perturbation = Annotated[Union[BasalLossSpec, MicroneedleSessionSpec, CircadianS
                                DehydrationSpec, UVSpec], Field(discriminator="kind")]
 
 
-class TissueScenario(_Strict):
+class TissueScenario(ScenarioMethods, _Strict):
     """One spatial-tissue experiment (see the module docstring for the TOML layout)."""
 
     kind: Literal["tissue"] = "tissue"

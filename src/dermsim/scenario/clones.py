@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from dermsim.scenario.quantities import Week, WeekOrZero
+from dermsim.scenario.edit import ScenarioMethods
 from dermsim.scenario.spec import Spec
 
 #: Fate-rate fields a clones scenario may set (names of `dermsim.epidermis.kinetics.FateRates`).
@@ -65,7 +66,7 @@ class ClonesSpec(Spec):
         return None if self.times is not None else (52.0 if self.duration is None else self.duration)
 
 
-class ClonesScenario(Spec):
+class ClonesScenario(ScenarioMethods, Spec):
     """Labelled basal clones: one cell-fate model, many independent clones."""
 
     kind: Literal["clones"] = "clones"

@@ -16,6 +16,7 @@ from dermsim.errors import InputError
 from dermsim.formulation.concentration import StatedConcentration, StatedDose, parse_concentration, parse_dose
 from dermsim.units import to_internal
 
+from dermsim.scenario.edit import ScenarioMethods
 from dermsim.scenario.spec import Spec
 from dermsim.scenario.quantities import (Area, ConcentrationOrZero, Density, Diffusivity, Frequency, Length, Mass,
                                          MolarMass, Rate, Speed, Time, TimeOrZero, Volume, quantity_type)
@@ -193,7 +194,7 @@ class MicroneedleTreatmentSpec(Spec):
     anaesthetic: str | None = None           # topical anaesthetic before treatment (recorded only)
 
 
-class PermeationScenario(Spec):
+class PermeationScenario(ScenarioMethods, Spec):
     """One permeation experiment, with or without a microneedle treatment. See README for the TOML layout."""
 
     kind: Literal["permeation"] = "permeation"

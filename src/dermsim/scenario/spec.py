@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from dermsim.scenario.edit import ValidatedCopy
 
-class Spec(BaseModel):
-    """A validated scenario table (pydantic model; extra keys forbidden, frozen)."""
+
+class Spec(ValidatedCopy, BaseModel):
+    """A validated scenario table (pydantic model; extra keys forbidden, frozen; ``model_copy(update=...)``
+    validates)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
