@@ -20,6 +20,22 @@ from dermsim.cli.microneedles import devices_app, microneedle_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="dermsim: a validated virtual skin — permeation, microneedles, epidermal renewal.")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from dermsim import __version__
+
+        typer.echo(f"dermsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="print the version and exit")) -> None:
+    """dermsim: a validated virtual skin — permeation, microneedles, epidermal renewal."""
+
+
 app.command()(run)
 app.command()(permeate)
 app.command("predict-kp")(predict_kp)

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from dermsim.cli.common import fail, simulate_and_save, user_errors
+from dermsim.cli.listing import JSON_OPTION, Column, number, print_list
 
 app = typer.Typer(no_args_is_help=True, help="Epidermal renewal: clones and the spatial tissue.")
 
@@ -33,6 +34,21 @@ def _option_error(exc) -> str:
     field = exc.field.removeprefix("clones.").removeprefix("rates.").split("[")[0]
     option = _CLONE_OPTIONS.get(field)
     return str(exc).replace(exc.field, option, 1) if option else str(exc)
+
+
+@app.command()
+def presets(as_json: bool = JSON_OPTION):
+    """List the fate-rate presets ([tissue] preset, [clones] preset, --preset) with their rates and sources."""
+    from dermsim.epidermis.kinetics import list_presets, load_preset
+
+    records = [load_preset(name).to_dict() for name in list_presets()]
+    value = lambda entry: None if entry is None else entry["value"]  # noqa: E731
+    columns = [Column("name", "name"), Column("model", "model"),
+               Column("division_rate", "λ (/week)", lambda e: number(".3g")(value(e))),
+               Column("symmetric_fraction", "r", lambda e: number(".3g")(value(e))),
+               Column("stratification_rate", "Γ (/week)", lambda e: number(".3g")(value(e))),
+               Column("description", "description", wraps=True)]
+    print_list(records, columns, as_json, note="`--json` gives every rate with its unit and source.")
 
 
 @app.command()

@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from dermsim.cli.common import user_errors
+from dermsim.cli.listing import JSON_OPTION, Column, number, print_list
 
 def _console():
     """A rich console; 140 columns when not a terminal (pipes, files) so tables are not squeezed."""
@@ -26,25 +27,32 @@ microneedle_app = typer.Typer(no_args_is_help=True, help="Microneedle treatments
 
 
 @devices_app.command("list")
-def devices_list():
+def devices_list(as_json: bool = JSON_OPTION):
     """List the library devices with their main geometry."""
-    from rich.table import Column, Table
-
     from dermsim.microneedles.density import density_per_pass
     from dermsim.microneedles.devices import list_devices
 
-    table = Table(Column("name", no_wrap=True), "kind", "needles", Column("type", no_wrap=True), "length (mm)",
-                  "base (µm)", "tip (µm)", "per pass (/cm²)", "sterile", "single use")
-    for d in list_devices():
-        length = (f"{d.needle_length * 10:g}" if d.needle_length is not None
-                  else f"{d.needle_length_range[0] * 10:g}–{d.needle_length_range[1] * 10:g}")
-        table.add_row(d.name, d.kind, str(d.needle_count), d.needle_type, length, f"{d.base_diameter * 1e4:g}",
-                      f"{d.tip_radius * 1e4:g}", f"{density_per_pass(d):.4g}", "yes" if d.sterile else "no",
-                      "yes" if d.single_use else "no")
-    console = _console()
-    console.print(table)
-    console.print("[dim]per pass: rollers N/(π·D·W); pens N·f/(v·w) at the default hand speed; stamps/arrays N/area. "
-                  "`dermsim devices show NAME` gives every value with its source.[/dim]")
+    records = [{"name": d.name, "kind": d.kind, "needles": d.needle_count, "needle_type": d.needle_type,
+                "length_mm": None if d.needle_length is None else d.needle_length * 10,
+                "length_range_mm": None if d.needle_length_range is None else [x * 10 for x in d.needle_length_range],
+                "base_diameter_um": d.base_diameter * 1e4, "tip_radius_um": d.tip_radius * 1e4,
+                "channels_per_pass_per_cm2": density_per_pass(d), "sterile": d.sterile, "single_use": d.single_use}
+               for d in list_devices()]
+
+    def length(record):
+        low_high = record["length_range_mm"]
+        return f"{record['length_mm']:g}" if low_high is None else f"{low_high[0]:g}–{low_high[1]:g}"
+
+    shown = [r | {"length": length(r)} for r in records]
+    yes = {True: "yes", False: "no"}.get
+    columns = [Column("name", "name"), Column("kind", "kind"), Column("needles", "needles"),
+               Column("needle_type", "type"), Column("length", "length (mm)"),
+               Column("base_diameter_um", "base (µm)", number("g")), Column("tip_radius_um", "tip (µm)", number("g")),
+               Column("channels_per_pass_per_cm2", "per pass (/cm²)", number(".4g")),
+               Column("sterile", "sterile", yes), Column("single_use", "single use", yes)]
+    print_list(records if as_json else shown, columns, as_json,
+               note="per pass: rollers N/(π·D·W); pens N·f/(v·w) at the default hand speed; stamps/arrays N/area. "
+                    "`dermsim devices show NAME` gives every value with its source.")
 
 
 @devices_app.command("show")
