@@ -54,8 +54,6 @@ def test_peptide_and_protein_gain_more_than_a_small_drug(pramipexole):
     assert egf["delivered_past_stratum_corneum_ug_per_cm2"] > 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="known disagreement with Ita 2015 (validation/microneedle_delivery.py): dermsim's passive "
-                                       "route for the protonated base is slow, so one roller pass gives ~8x")
 def test_small_permeable_drug_gains_less_than_3x(pramipexole):
     """Ita 2015: pramipexole flux 0.99x with a roller (n.s.); issue #4 asks for < 3x."""
     assert _late_flux_ratio(pramipexole) < 3.0

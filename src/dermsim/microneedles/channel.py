@@ -106,6 +106,13 @@ class ClosureSchedule:
     def constant(cls, fraction: float) -> "ClosureSchedule":
         return cls((0.0,), (float(fraction),))
 
+    def refined(self, breaks) -> "ClosureSchedule":
+        """The same open fractions on epochs split at the extra ``breaks`` (h; e.g. a patch's release)."""
+        starts = np.unique(np.concatenate([self.starts, np.asarray(breaks, dtype=float)]))
+        starts = starts[starts >= 0.0]
+        index = np.searchsorted(np.asarray(self.starts), starts, side="right") - 1
+        return ClosureSchedule(tuple(float(x) for x in starts), tuple(self.fractions[i] for i in index))
+
     @classmethod
     def from_function(cls, open_fraction: Callable, duration: float, epochs: int = 8,
                       snap_to: np.ndarray | None = None) -> "ClosureSchedule":

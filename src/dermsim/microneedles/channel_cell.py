@@ -55,6 +55,7 @@ import numpy as np
 from dermsim.errors import InputError
 from dermsim.microneedles.channel import Channel, ClosureSchedule, check_steady, closure_schedule
 from dermsim.microneedles.channel_result import ChannelResult
+from dermsim.microneedles.release import Release, with_release
 from dermsim.permeation.layered import Receptor, Region, Vehicle
 from dermsim.transport.blas import single_threaded_blas
 from dermsim.transport.mesh import AxisymmetricMesh, graded_axis
@@ -78,6 +79,9 @@ class ChannelCellModel:
     resolution : multiplies every cell count
     radial_cells : (cells inside the fresh channel radius, cells from the wall to R)
     grading : widest/narrowest z cell within each z segment
+    release : compound handed to the channel fluid over time by a patch (`dermsim.microneedles.release`),
+        or None. It enters as a source spread over the channel fluid (hollow needles: its deepest tenth),
+        piecewise constant over epochs so that the amount released by each epoch boundary is exact.
     """
 
     regions: tuple[Region, ...]
@@ -91,6 +95,7 @@ class ChannelCellModel:
     resolution: float = 1.0
     radial_cells: tuple[int, int] = (8, 24)
     grading: float = 3.0
+    release: Release | None = None
 
     @property
     def thickness(self) -> float:
@@ -111,8 +116,10 @@ class ChannelCellModel:
         bottoms[-1] = total
         return names, np.column_stack([np.concatenate([[0.0], bottoms[:-1]]), bottoms])
 
-    def schedule(self, duration: float, snap_to: np.ndarray | None = None) -> ClosureSchedule:
-        return closure_schedule(self.open_fraction, duration, self.closure_epochs, snap_to)
+    def schedule(self, duration: float, snap_to: np.ndarray | None = None) -> tuple[ClosureSchedule, np.ndarray]:
+        """(epochs of closure and release, mean release rate per epoch in ug/cm²/h)."""
+        closure = closure_schedule(self.open_fraction, duration, self.closure_epochs, snap_to)
+        return with_release(closure, self.release, duration)
 
     def mesh(self) -> tuple[AxisymmetricMesh, np.ndarray]:
         """The mesh and the region index of each z row."""
@@ -182,11 +189,12 @@ def _log_resistance(lo, hi, wall, kd_inner, kd_outer):
 
 
 def discretise_cell(model: ChannelCellModel, mesh: AxisymmetricMesh, row_region: np.ndarray,
-                    open_fraction: float) -> DiscreteCell:
+                    open_fraction: float, release_rate: float = 0.0) -> DiscreteCell:
     """Finite-volume `System` of the unit cell with the channel open to ``open_fraction`` (vectorised):
     nodes [vehicle?] + cells (row by row) + [receptor?], banded operator of half-bandwidth n_r, outflows
     "supplied", "permeated", "cleared", "evaporated" as in the 1D model. The initial state is the
-    vehicle's u = C_v/K_v in a finite vehicle node and, in a channel filled at t = 0, in the channel fluid."""
+    vehicle's u = C_v/K_v in a finite vehicle node and, in a channel filled at t = 0, in the channel fluid.
+    ``release_rate`` (ug/cm²/h per unit skin area) enters the channel fluid as the inflow "released"."""
     nz, nr = mesh.shape
     rf, dz = mesh.r_faces, mesh.dz
     area = mesh.cross_section
@@ -298,6 +306,10 @@ def discretise_cell(model: ChannelCellModel, mesh: AxisymmetricMesh, row_region:
         wv = np.zeros(n)
         wv[vehicle_node] = loss_v
         add_rate("evaporated", wv)
+    if model.release is not None:
+        share = _release_share(volume * theta, mesh, ch, model.release.kind)
+        source[cells] += release_rate * share.ravel()
+        add_rate("released", np.zeros(n), float(release_rate))
     initial = np.zeros(n)
     if vehicle_node is not None:
         initial[0] = u_donor
@@ -317,6 +329,20 @@ def discretise_cell(model: ChannelCellModel, mesh: AxisymmetricMesh, row_region:
     return DiscreteCell(system=system, channel_fraction=theta,
                         cell_partition=np.broadcast_to(K_t[:, None], (nz, nr)).copy(), cell_volume=volume,
                         open_radius=a)
+
+
+def _release_share(channel_volume: np.ndarray, mesh: AxisymmetricMesh, channel: Channel | None,
+                   kind: str) -> np.ndarray:
+    """Share (–, sums to 1) of a patch's release entering each cell: by channel-fluid volume; hollow needles
+    deliver at their tip, the deepest tenth of the channel."""
+    if channel is None or not channel_volume.sum() > 0:
+        raise InputError("microneedle.mode", kind, "a channel to release into (the needles must pierce)")
+    weights = channel_volume.copy()
+    if kind == "hollow":
+        weights[mesh.z_centres < 0.9 * channel.depth, :] = 0.0
+        if not weights.sum() > 0:
+            weights = channel_volume.copy()
+    return weights / weights.sum()
 
 
 @single_threaded_blas
@@ -346,7 +372,7 @@ def solve_channel_cell(model: ChannelCellModel, times: Sequence[float], *, progr
                               max_step or duration / 100.0)
     mesh, row_region = model.mesh()
     nz, nr = mesh.shape
-    schedule = model.schedule(duration, snap_to=times)
+    schedule, rates = model.schedule(duration, snap_to=times)
     layer_names, bounds = model.layer_bounds()
     layer_of_row = np.minimum(np.searchsorted(bounds[:, 1], mesh.z_centres), len(layer_names) - 1)
     onehot = (layer_of_row[:, None] == np.arange(len(layer_names))[None, :]).astype(float)   # (nz, n_layers)
@@ -361,7 +387,7 @@ def solve_channel_cell(model: ChannelCellModel, times: Sequence[float], *, progr
     epochs: list[DiscreteCell] = []
 
     def build(e):
-        cell = discretise_cell(model, mesh, row_region, schedule.fractions[e])
+        cell = discretise_cell(model, mesh, row_region, schedule.fractions[e], float(rates[e]))
         epochs.append(cell)
         if linear_solver == "splu":
             return cell.system.with_operator(cell.system.operator.to_sparse())

@@ -11,10 +11,14 @@ Modes (``microneedle.mode``):
 * ``pretreatment`` ("poke and patch"): the formulation is applied ``delay`` after needling onto the
   whole surface; the channels fill with it (aqueous channel fluid, partition 1 to water), so the open
   fraction seen by the formulation is f(t + delay);
-* ``coated`` / ``dissolving``: each needle leaves ``load_per_needle`` in its channel at t = 0 (coatings
-  dissolve within ~20 s in skin, Gill & Prausnitz 2007; dissolving matrices within minutes, Lee, Park &
-  Prausnitz 2008: both treated as instantaneous release into the channel fluid). The comparison
-  "without needles" puts the same dose per cm² on the intact surface as a thin film.
+* ``coated``, ``dissolving``, ``hydrogel``, ``hollow``: the patch carries the compound and releases it into
+  its channels over time (`dermsim.microneedles.release`: coating ~20 s, matrix minutes, hydrogel reservoir
+  hours with a solubility cap, hollow infusion at a rate). The comparison "without needles" puts the same
+  dose per cm² on the intact surface as a thin film.
+
+Channels stay open while the needles are in the skin (``wear_time``). After removal, living skin reseals
+(`dermsim.microneedles.resealing`); excised skin contracts elastically to a small residual open fraction
+(`dermsim.microneedles.excised_skin`).
 
 Channel fluid: free aqueous diffusivity of the solute (Dancik 2013 for small molecules, Stokes–Einstein
 on the hydrodynamic radius for macromolecules, `dermsim.chemistry.macromolecule`) hindered by the
@@ -26,15 +30,16 @@ physical closure is reported beside it (`dermsim.microneedles.resealing`).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
 from dermsim.anatomy import UM
 from dermsim.errors import InputError
+from dermsim.microneedles import excised_skin
+from dermsim.microneedles.release import RELEASE_KINDS, release_for
 
-#: Thickness (cm) of the stand-in vehicle film of coated / dissolving needles: holds < 0.1 % of the dose.
+#: Thickness (cm) of the stand-in (empty) vehicle film above a patch that carries the compound.
 _COATED_FILM = 1e-9
 
 
@@ -93,37 +98,42 @@ def _channel_models(scenario, setup, plan):
                          f"they would be {ins.effective_depth / UM:.0f} um deep")
     radius, d_free = solute_size(setup.compound, setup.transport)
     vehicle = model.vehicle
-    filled = False
-    if mn.mode in ("coated", "dissolving"):
-        if mn.load_per_needle is None:
-            raise InputError("microneedle.load_per_needle", None, f"a mass per needle (e.g. '1 ug') for mode {mn.mode!r}")
-        channel = Channel(ins.effective_depth, ins.surface_diameter / 2, d_free, radius, "cone")
+    channel = Channel(ins.effective_depth, ins.surface_diameter / 2, d_free, radius, "cone")
+    release = None
+    if mn.mode in RELEASE_KINDS:
+        release, more = release_for(mn, plan.channel_density, setup.compound)
+        notes += more
         volume = math.pi * channel.surface_radius ** 2 * channel.depth / 3.0
-        vehicle = Vehicle(False, mn.load_per_needle / volume, _COATED_FILM, 1.0, 0.0)
-        filled = True
-        dose = mn.load_per_needle * plan.channel_density
-        notes.append(f"{mn.mode} needles: {mn.load_per_needle:.3g} ug per needle released into each channel at t = 0 "
-                     f"({dose:.3g} ug/cm^2); without needles the same dose is a film on the intact surface")
-    channel = Channel(ins.effective_depth, ins.surface_diameter / 2, d_free, radius, "cone", initially_filled=filled)
+        # the stand-in top film holds < 0.1 % of the load; the load enters the channels as `release` says
+        vehicle = Vehicle(False, 0.0, _COATED_FILM, 1.0, 0.0)
+        notes.append(f"{mn.mode} needles: {release.load:.3g} ug/cm^2 released into the channels "
+                     + f"with time constant {release.time_constant:.3g} h after {release.lag:.3g} h"
+                     + "; without needles the same dose is a film on the intact surface; the [formulation] "
+                       "table is not applied (the patch carries the compound)")
+        film = volume * plan.channel_density          # the channels' volume per cm², spread on the surface
+        base_vehicle = Vehicle(False, release.load / film, film, 1.0, 0.0)
+    else:
+        base_vehicle = vehicle
     rs, delay = plan.resealing, mn.delay if mn.mode == "pretreatment" else 0.0
-    # barrier recovery is a living-skin response (lipid secretion, inflammation: Brogden 2012); excised
-    # skin has none, so its channels are taken to stay open for the whole experiment
     in_vitro = setup.skin.in_vitro
+    wear = mn.wear_time if mn.wear_time is not None else (
+        math.inf if mn.mode in ("hydrogel", "hollow") else 0.0)
     if in_vitro:
-        notes.append("in vitro (excised skin): no barrier resealing, channels stay open")
-
-    def open_fraction(t):
-        t = np.asarray(t, dtype=float)
-        return np.ones_like(t) if in_vitro else rs.open_fraction(t + delay)
-
+        # excised skin: no barrier response; the channel contracts elastically once the needle is out
+        f_inf, t_c = excised_skin.constants()
+        notes.append(f"in vitro (excised skin): channels open while the needles stay, then contract to "
+                     f"{f_inf:.3g} of their fresh cross-section (time constant {t_c:.3g} h)")
+        open_fraction = excised_skin.open_fraction(removed_at=wear - delay)
+    else:
+        def open_fraction(t):
+            t = np.asarray(t, dtype=float)
+            return np.where(t < wear, 1.0, rs.open_fraction(np.maximum(t - wear, 0.0) + delay))
     layers = reporting_layers(model.regions, setup.skin)
     cell_radius = cell_radius_for_density(plan.channel_density)
     res = scenario.simulation.resolution
     with_needles = ChannelCellModel(model.regions, vehicle, model.receptor, cell_radius, channel, open_fraction,
-                                    layers=layers, resolution=res)
-    # without needles, coated/dissolving doses sit on the intact surface as a film of the same dose per cm²
-    base_vehicle = (replace(vehicle, thickness=mn.load_per_needle * plan.channel_density / vehicle.concentration)
-                    if filled else vehicle)
+                                    layers=layers, resolution=res, release=release)
+    # without needles, a patch's load sits on the intact surface as a film of the same dose per cm²
     without = ChannelCellModel(model.regions, base_vehicle, model.receptor, cell_radius, None, 0.0,
                                layers=layers, resolution=res)
     return with_needles, without, open_fraction, notes
@@ -142,6 +152,7 @@ def simulate_microneedle(scenario, setup, times: np.ndarray,
     plain = solve_channel_cell(without_model, times)
     fast = solve_parallel(ParallelPathwayModel(with_model.regions, with_model.vehicle, with_model.receptor,
                                                with_model.channel, plan.channel_density, open_fraction,
+                                               release=with_model.release,
                                                layers=with_model.layers, resolution=with_model.resolution), times)
     if progress:
         progress(1.0)

@@ -8,6 +8,7 @@ treatment plan are in ``summary["microneedle"]``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import Any
 
@@ -96,8 +97,11 @@ def label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, t
     basal_without = basal_exposure(t, band_conc(plain, "basal_layer"), threshold) if has_basal else None
     mass_error = max(needles.mass_balance_error, plain.mass_balance_error)
     applied = None
+    release = needles.model.release
     if needles.vehicle_amount is not None:
         applied = float(needles.vehicle_amount[0] + needles.channel_amount[0])
+        if release is not None:
+            applied += release.load                      # the patch's load, handed over as it is released
     summary = summary_fields(scenario, setup, t, permeated=needles.permeated, layer_names=names,
                              amounts=needles.layer_amounts, basal=basal_with, vehicle_amount=needles.vehicle_amount,
                              evaporated=needles.cumulative.get("evaporated"), mass_error=mass_error, solver=SOLVER,
@@ -124,6 +128,12 @@ def label_delivery(scenario, setup, plan, needles, plain, fast, open_fraction, t
             "basal_auc": (_ratio(basal["auc_ug_h_per_cm3"], basal_without["auc_ug_h_per_cm3"]) if has_basal else None),
             "parallel_pathway": _ratio(fast_crossed[-1], crossed0[-1]),
         },
+        "release": None if release is None else {
+            "kind": release.kind, "load_ug_per_cm2": release.load, "time_constant_h": release.time_constant,
+            "lag_h": release.lag, "dissolved_capacity_ug_per_cm2": (None if math.isinf(release.capacity)
+                                                                     else release.capacity),
+            "released_by_end_ug_per_cm2": float(release.released(t[-1])),
+            "released_by_end_fraction": float(release.released(t[-1]) / release.load) if release.load > 0 else None},
         "where_it_is_at_end_ug_per_cm2": where,
         "where_it_is_at_end_fraction": {k: (v / total_end if total_end > 0 else 0.0) for k, v in where.items()},
     }

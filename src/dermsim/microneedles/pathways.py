@@ -60,6 +60,7 @@ from dermsim.errors import InputError
 from dermsim.microneedles.channel import Channel, ClosureSchedule, check_steady, closure_schedule
 from dermsim.microneedles.channel_cell import ChannelCellModel, depth_axis
 from dermsim.microneedles.channel_result import PermeatedAmount
+from dermsim.microneedles.release import Release, with_release
 from dermsim.permeation.layered import Receptor, Region, Vehicle
 from dermsim.transport.blas import single_threaded_blas
 from dermsim.transport.system import BandedOperator, System
@@ -108,6 +109,7 @@ class ParallelPathwayModel:
     resolution: float = 1.0
     grading: float = 3.0
     exchange_factor: float = 1.0
+    release: Release | None = None
 
     def __post_init__(self):
         if self.coupling not in COUPLINGS:
@@ -127,8 +129,10 @@ class ParallelPathwayModel:
         extra = list(self.layer_bounds()[1][:, 1]) + [self.channel.depth]
         return depth_axis(self.regions, extra, self.resolution, self.grading)
 
-    def schedule(self, duration: float, snap_to=None) -> ClosureSchedule:
-        return closure_schedule(self.open_fraction, duration, self.closure_epochs, snap_to)
+    def schedule(self, duration: float, snap_to=None) -> tuple[ClosureSchedule, np.ndarray]:
+        """(epochs of closure and release, mean release rate per epoch in ug/cm²/h)."""
+        closure = closure_schedule(self.open_fraction, duration, self.closure_epochs, snap_to)
+        return with_release(closure, self.release, duration)
 
 
 @dataclass
@@ -149,9 +153,11 @@ def _wall_shape_factor(a: np.ndarray, R) -> np.ndarray:
 
 
 def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_region: np.ndarray,
-                        open_fraction: float) -> DiscretePathways:
+                        open_fraction: float, release_rate: float = 0.0) -> DiscretePathways:
     """Banded finite-volume `System` of both pathways for a constant open fraction (vectorised); the
-    initial state is u = C_v/K_v in a finite vehicle node and in the channel fluid of a filled channel."""
+    initial state is u = C_v/K_v in a finite vehicle node and in the channel fluid of a filled channel.
+    ``release_rate`` (ug/cm²/h) enters the channel fluid as the inflow "released" (hollow needles: its
+    deepest tenth), as in `dermsim.microneedles.channel_cell`."""
     dz = np.diff(z_faces)
     zc = 0.5 * (z_faces[1:] + z_faces[:-1])
     ch, n = model.channel, model.channel_density
@@ -273,6 +279,15 @@ def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_re
         w = np.zeros(n_nodes)
         w[0] = loss[0]
         rate["evaporated"] = (w, 0.0)
+    if model.release is not None:
+        weights = np.where(is_ch, cap, 0.0)
+        if model.release.kind == "hollow":
+            deep = is_ch & (zc[np.maximum(row, 0)] >= 0.9 * ch.depth)
+            weights = np.where(deep, cap, 0.0) if np.any(deep) else weights
+        if not weights.sum() > 0:
+            raise InputError("microneedle.mode", model.release.kind, "a channel to release into (the needles must pierce)")
+        source += release_rate * weights / weights.sum()
+        rate["released"] = (np.zeros(n_nodes), float(release_rate))
     p, q, g = (np.concatenate(x) for x in (edges_p, edges_q, edges_g))
     lo, hi = np.minimum(p, q), np.maximum(p, q)
     if np.any(hi - lo > 2):
@@ -322,7 +337,7 @@ def solve_parallel(model: ParallelPathwayModel, times: Sequence[float]) -> Pathw
     duration = float(times[-1])
     z_faces, row_region = model.depth_mesh()
     nz = row_region.size
-    schedule = model.schedule(duration, snap_to=times)
+    schedule, rates = model.schedule(duration, snap_to=times)
     names, bounds = model.layer_bounds()
     zc = 0.5 * (z_faces[1:] + z_faces[:-1])
     layer_of_row = np.minimum(np.searchsorted(bounds[:, 1], zc), len(names) - 1)
@@ -334,7 +349,7 @@ def solve_parallel(model: ParallelPathwayModel, times: Sequence[float]) -> Pathw
     epochs: list[DiscretePathways] = []
 
     def build(e):
-        epochs.append(discretise_pathways(model, z_faces, row_region, schedule.fractions[e]))
+        epochs.append(discretise_pathways(model, z_faces, row_region, schedule.fractions[e], float(rates[e])))
         return epochs[-1].system
 
     def remap(old, u, new, e):

@@ -92,16 +92,29 @@ class EnhancementRatios(Section):
     parallel_pathway: float | None
 
 
+class ReleaseSection(Section):
+    """What a patch carrying the compound (coated, dissolving, hydrogel, hollow) released into its channels."""
+
+    kind: str
+    load_ug_per_cm2: float
+    time_constant_h: float
+    lag_h: float
+    dissolved_capacity_ug_per_cm2: float | None
+    released_by_end_ug_per_cm2: float
+    released_by_end_fraction: float | None
+
+
 class MicroneedleSection(Section):
     """The treatment, the comparison without needles and where the compound ends up."""
 
-    mode: Literal["pretreatment", "coated", "dissolving"]
+    mode: Literal["pretreatment", "coated", "dissolving", "hydrogel", "hollow"]
     delay_h: float
     plan: dict[str, Any]
     open_fraction_at_end: float
     delivered_past_stratum_corneum_ug_per_cm2: float
     without_needles: Outcome
     enhancement_ratio: EnhancementRatios
+    release: ReleaseSection | None
     where_it_is_at_end_ug_per_cm2: dict[str, float]
     where_it_is_at_end_fraction: dict[str, float]
 

@@ -172,9 +172,14 @@ class MicroneedleTreatmentSpec(Spec):
     """A microneedle treatment before (or as) the formulation: the ``[microneedle]`` table.
 
     ``device`` is a library name (`dermsim devices list`) or a table describing a device by hand.
-    ``mode``: "pretreatment" (poke, then apply the formulation ``delay`` later), "coated" or
-    "dissolving" (the compound is carried by the needles: ``load_per_needle`` deposited in each channel;
-    the formulation then gives only the vehicle's own dose, usually none).
+    ``mode``: "pretreatment" (poke, then apply the formulation ``delay`` later) or a patch that carries
+    the compound (`dermsim.microneedles.release`): "coated" (coating dissolves in ~20 s), "dissolving"
+    (the needle ``matrix`` dissolves in minutes), "hydrogel" (hydrogel-forming needles swell and release a
+    backing reservoir over hours), "hollow" (infusion over ``release_time``). The load is
+    ``load_per_needle`` or ``load`` (the whole patch, spread over ``treated_area``). ``release_time``
+    overrides the time to dissolve / infuse; ``wear_time`` is how long the needles stay in the skin
+    (default: removed at once for pretreatment, coated and dissolving; the whole run for hydrogel and
+    hollow).
     """
 
     device: str | dict[str, Any]
@@ -184,9 +189,13 @@ class MicroneedleTreatmentSpec(Spec):
     depth_setting: Length | None = None      # pens: the needle length chosen
     speed: Speed | None = None               # pens: hand speed over the skin
     stroke_frequency: Frequency | None = None  # pens: strokes per time (default: the device's)
-    mode: Literal["pretreatment", "coated", "dissolving"] = "pretreatment"
+    mode: Literal["pretreatment", "coated", "dissolving", "hydrogel", "hollow"] = "pretreatment"
     delay: TimeOrZero = 0.0
     load_per_needle: Mass | None = None
+    load: Mass | None = None                 # the whole patch's load (alternative to load_per_needle)
+    matrix: str | None = None                # dissolving needles: the matrix polymer (release time)
+    release_time: TimeOrZero | None = None   # time for the load to dissolve (coated, dissolving) or infuse (hollow)
+    wear_time: TimeOrZero | None = None      # how long the needles stay in the skin
     occluded: bool | None = None             # default: the formulation's occlusion
     anti_inflammatory: bool = False
     sterilisation: str = "autoclave"

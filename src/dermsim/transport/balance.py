@@ -4,7 +4,7 @@ Amounts per unit skin area (ug/cm²). The balance of a run is
 
     stored(t) + Σ_out Q_j(t) − Q_supplied(t) − stored(0) = 0,
 
-"supplied" being the one inflow (an infinite dose); the relative closure error reported everywhere is
+"supplied" (an infinite dose) and "released" (a patch releasing into its channels) being the inflows; the relative closure error reported everywhere is
 max_t |stored + out − supplied − initial| / max(initial, max_t |supplied|).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-INFLOWS = ("supplied",)
+INFLOWS = ("supplied", "released")
 
 
 def outflows(rate_names, cumulative: np.ndarray) -> dict[str, np.ndarray]:
