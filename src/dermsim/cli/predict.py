@@ -19,4 +19,6 @@ def predict_kp(input: Path = typer.Argument(..., help="CSV with columns name,mw,
         from dermsim.predict import predict_kp_csv
 
         n = predict_kp_csv(input, out, model=model, ph=ph, hydration=hydration)
-        typer.echo(f"wrote {n} rows to {out}")
+        typer.echo(f"wrote {n} rows to {out}: log_kp_cm_h = log10 kp (cm/h) from water at pH {ph:g} through the "
+                   f"reference in-vitro epidermis of {model} ({hydration} hydration); a scenario's kp depends on "
+                   "its vehicle and skin")

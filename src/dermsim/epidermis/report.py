@@ -31,12 +31,11 @@ def tissue_markdown(result, plots: bool = True) -> str:
     lines += ["", "## Transit (days)", "", "| stage | days |", "|---|---|"]
     lines += [f"| {k.removesuffix('_day').replace('_', ' ')} | {fmt(v)} |" for k, v in transit.items() if k != "note"]
     if s["recovery"]:
-        lines += ["", "## Recovery of each perturbed region", "", "| event | day | sites | recovery time (d) |",
+        lines += ["", "## Recovery of each perturbed region", "", "| event | day | sites | recovery (days after the event) |",
                   "|---|---|---|---|"]
         for r in s["recovery"]:
-            times = r["recovery_time_day"] or {}
-            text = ", ".join(f"{k.replace('_', ' ')} {fmt(v)}" if v is not None else f"{k.replace('_', ' ')}: not recovered"
-                             for k, v in times.items())
+            text = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in r["outcome"].items()
+                             if not v.startswith("not applicable"))
             lines.append(f"| {r['label']} | {fmt(r['time_day'])} | {r['sites']} | {text} |")
     lines += _plots(TISSUE_PLOTS, plots)
     lines += ["", "## Parameters and sources", ""]

@@ -54,9 +54,14 @@ def simulate_tissue(scenario: TissueScenario | dict, progress: Callable[[float],
 
     summary = build_summary(run, rates, proto, scenario)
     end = summary["final_state"]
-    summary["answer"] = (f"{rates.name}: {params.shape[0]}x{params.shape[1]} basal sites for {run.times[-1]:g} d; "
-                         f"epidermis {end['epidermal_thickness_um']:.1f} um, {len(summary['recovery'])} perturbed "
-                         "region(s)")
+    lines = [f"{rates.name}: {params.shape[0]}x{params.shape[1]} basal sites for {run.times[-1]:g} d; epidermis "
+             f"{summary['initial_state']['epidermal_thickness_um']:.1f} um at the start, "
+             f"{end['epidermal_thickness_um']:.1f} um at the end; {len(summary['recovery'])} perturbed region(s)"]
+    for region in summary["recovery"]:
+        lines.append(f"  {region['label']} (day {region['time_day']:g}):")
+        lines += [f"    {key.replace('_', ' ')}: {text}" for key, text in region["outcome"].items()
+                  if not text.startswith("not applicable")]
+    summary["answer"] = "\n".join(lines)
     summary["notes"] = []
     summary["title"] = scenario.title or "dermsim tissue"
     return Result("tissue", summary, dataset=build_dataset(run, rates, proto, scenario))
@@ -158,9 +163,13 @@ def build_summary(run, rates, proto, scenario: TissueScenario) -> dict:
     production = p.basal_production_rate
     supra = (n_sp + n_gr + n_sc) * p.time_step
     recovery = []
-    for reg in run.regions:
+    for e, reg in enumerate(run.regions):
+        end = {k: _last_finite(series[:, e]) for k, series in run.region_series.items()}
+        times = reg.get("recovery_time") or {}
         recovery.append({"kind": reg["kind"], "label": reg["label"], "time_day": reg["time"],
                          "sites": reg["n_sites"], "recovery_time_day": reg.get("recovery_time"),
+                         "outcome": recovery_outcomes(times, end, p.recovery_threshold),
+                         "end_fraction_of_baseline": end,
                          "minimum": {k: {"value": v[0], "day_after": v[1]} for k, v in reg.get("minimum", {}).items()},
                          "baseline_per_site": reg["baseline"]})
     return {
@@ -183,6 +192,35 @@ def build_summary(run, rates, proto, scenario: TissueScenario) -> dict:
         "preset": rates.to_dict(), "tissue_parameters": p.to_dict(),
         "perturbations": [{"kind": r["kind"], "values": r["values"], "sources": r["sources"]} for r in proto.records],
     }
+
+
+def _last_finite(series: np.ndarray) -> float | None:
+    finite = series[np.isfinite(series)]
+    return float(finite[-1]) if finite.size else None
+
+
+def recovery_outcomes(times: dict, end: dict, threshold: float) -> dict[str, str]:
+    """Each tracked quantity of a perturbed region in words: "recovered after X d", "not recovered by the end
+    (Y % of baseline)", "not affected" (never below its recovery threshold) or "not applicable" (none before).
+
+    ``times``: day after the event each quantity was back at its threshold (0: never fell below; None: not
+    recovered or nothing to recover); ``end``: the region's value at the end relative to its baseline (None: not
+    followed); ``threshold``: fraction of the baseline that counts as recovered (coverage: 0.999)."""
+    out = {}
+    for key, day in times.items():
+        limit = 0.999 if key == "coverage" else threshold
+        if day is None:
+            if key in end and end[key] is None:
+                out[key] = "not applicable (none before the event)"
+            elif end.get(key) is not None:
+                out[key] = f"not recovered by the end ({100 * end[key]:.3g} % of baseline)"
+            else:
+                out[key] = "not recovered by the end"
+        elif day == 0:
+            out[key] = f"not affected (never below {100 * limit:.3g} % of baseline)"
+        else:
+            out[key] = f"recovered after {day:.3g} d (back to {100 * limit:.3g} % of baseline)"
+    return out
 
 
 def _var(dims, data, units: str, long_name: str, **attrs):

@@ -15,15 +15,19 @@ def markdown(result, plots: bool = True) -> str:
     """The report text: the answer, key metrics, amounts per layer, plots, and where the numbers come from."""
     s, prov = result.summary, result.provenance
     b = s.get("basal_layer") or {}
+    as_infinite = " (infinite dose, for comparison: not of this finite dose)" if s["dose"] == "finite" else ""
     lines = [f"# {s.get('title') or 'dermsim permeation'}", "", "```", s["answer"], "```", "",
              "## Key figures", "", "| quantity | value |", "|---|---|",
-             f"| permeability coefficient kp | {_g(s['kp_cm_per_h'], 'cm/h')} |",
-             f"| lag time (as an infinite-dose membrane) | {_g(s['lag_time_h'], 'h')} |",
-             f"| steady-state flux | {_g(s['steady_flux_ug_per_cm2_per_h'], 'ug/cm^2/h')} |",
-             f"| cumulative into {'blood' if s['in_vivo'] else 'receptor'} at {s['duration_h']:g} h | "
-             f"{_g(s['cumulative_permeated_ug_per_cm2'], 'ug/cm^2')} |"]
+             f"| permeability coefficient kp from {s['kp_vehicle']}{as_infinite} | {_g(s['kp_cm_per_h'], 'cm/h')} |",
+             f"| lag time of the skin as a membrane{as_infinite} | {_g(s['lag_time_h'], 'h')} |"]
+    if s["dose"] == "infinite":
+        lines += [f"| steady-state flux | {_g(s['steady_flux_ug_per_cm2_per_h'], 'ug/cm^2/h')} |"]
+    lines += [f"| cumulative into {'blood' if s['in_vivo'] else 'receptor'} at {s['duration_h']:g} h | "
+              f"{_g(s['cumulative_permeated_ug_per_cm2'], 'ug/cm^2')} |"]
     if b:
         lines += [f"| basal layer Cmax / tmax | {_g(b['cmax_ug_per_cm3'], 'ug/cm^3')} at {_g(b['tmax_h'], 'h')} |",
+                  f"| basal layer concentration at {s['duration_h']:g} h | "
+                  f"{_g(b['concentration_end_ug_per_cm3'], 'ug/cm^3')} |",
                   f"| basal layer AUC | {_g(b['auc_ug_h_per_cm3'], 'ug h/cm^3')} |",
                   f"| time to basal threshold | {'not set' if b['threshold_ug_per_cm3'] is None else (_g(b['time_to_threshold_h'], 'h') if b['threshold_reached'] else 'not reached')} |"]
     lines += [f"| mass balance relative error | {s['mass_balance_relative_error']:.1e} |", "",

@@ -18,7 +18,7 @@ from dermsim.anatomy import UM
 from dermsim.permeation.setup import PermeationSetup, membrane_metrics
 from dermsim.permeation.exposure import guideline_categories
 from dermsim.results import DatasetContent, Result, basal_exposure
-from dermsim.results.checks import check_permeation
+from dermsim.results.checks import check_permeation, clip_round_off
 
 CONVENTIONS = "CF-1.10 (units attributes); provenance as JSON"
 
@@ -69,6 +69,7 @@ def summary_fields(scenario, setup: PermeationSetup, times: np.ndarray, *, perme
         "qspr_model": setup.transport.model if setup.transport is not None else "explicit layers",
         "kp_cm_per_h": kp,
         "log10_kp_cm_per_h": math.log10(kp) if kp else None,
+        "kp_vehicle": kp_vehicle(setup),
         "lag_time_h": lag,
         "steady_flux_ug_per_cm2_per_h": kp * c_v if (model.vehicle.infinite and kp is not None) else None,
         "cumulative_permeated_ug_per_cm2": float(permeated[-1]),
@@ -82,6 +83,17 @@ def summary_fields(scenario, setup: PermeationSetup, times: np.ndarray, *, perme
         "solver": solver,
         "notes": list(notes),
     }
+
+
+def kp_vehicle(setup: PermeationSetup) -> str:
+    """The vehicle a run's kp refers to (kp depends on the vehicle through the vehicle/skin partition)."""
+    ap = setup.applied
+    if ap is not None and ap.solubility is not None:
+        return ap.vehicle
+    if setup.transport is None:
+        return "the donor solution of the explicit layers (their partitions are layer/vehicle)"
+    k_v = setup.model.vehicle.partition
+    return "water" if k_v == 1.0 else f"a vehicle with vehicle/water partition {k_v:.3g}"
 
 
 def vehicle_section(setup: PermeationSetup, film_run, times: np.ndarray) -> dict | None:
@@ -165,8 +177,9 @@ def label_layered(scenario, setup: PermeationSetup, system, traj, mass_error: fl
     `FiniteDoseRun` of a drying film (then ``traj.cumulative`` follows ``rate_names``)."""
     mesh, model = system.mesh, setup.model
     cells = system.cell_slice
-    u_cells = traj.u[:, cells]
-    conc = u_cells * system.partition[cells]
+    conc = traj.u[:, cells] * system.partition[cells]
+    conc = clip_round_off(conc, float(np.abs(conc).max(initial=0.0)))    # −1e-10 ug/cm^3 of the exact solver
+    u_cells = conc / system.partition[cells]
     layer_names = list(mesh.region_names)
     cap = system.capacity[cells]
     amounts = np.stack([(u_cells[:, mesh.region == r] * cap[mesh.region == r]).sum(axis=1)
@@ -267,7 +280,11 @@ def answer(s: dict) -> str:
     if s["kp_cm_per_h"] == 0:
         lines.append("  does not cross the intact stratum corneum (" + "; ".join(s["notes"]) + ").")
     elif s["dose"] == "infinite":
-        lines.append(f"  kp = {_fmt(s['kp_cm_per_h'], 'cm/h')} from this vehicle, lag time {_fmt(s['lag_time_h'], 'h')}.")
+        lines.append(f"  kp = {_fmt(s['kp_cm_per_h'], 'cm/h')} from {s['kp_vehicle']} ({s['qspr_model']}), lag time "
+                     f"{_fmt(s['lag_time_h'], 'h')}, steady flux {_fmt(s['steady_flux_ug_per_cm2_per_h'], 'ug/cm^2/h')}.")
+    elif s["kp_cm_per_h"] is not None:
+        lines.append(f"  for comparison, as an infinite dose of {s['kp_vehicle']}: kp = {_fmt(s['kp_cm_per_h'], 'cm/h')} "
+                     f"({s['qspr_model']}), lag time {_fmt(s['lag_time_h'], 'h')} (not times of this finite dose).")
     veh = s.get("vehicle")
     if veh:
         lines.append(f"  vehicle: {veh['description']}, holds {_fmt(veh['solubility_ug_per_cm3'], 'ug/cm^3')} "
@@ -276,6 +293,7 @@ def answer(s: dict) -> str:
     b = s.get("basal_layer")
     if b:
         lines.append(f"  basal layer: Cmax {_fmt(b['cmax_ug_per_cm3'], 'ug/cm^3')} at {b['tmax_h']:.3g} h, "
+                     f"{_fmt(b['concentration_end_ug_per_cm3'], 'ug/cm^3')} at the end ({s['duration_h']:g} h), "
                      f"AUC {_fmt(b['auc_ug_h_per_cm3'], 'ug h/cm^3')}.")
         if b["threshold_ug_per_cm3"] is not None:
             if b["threshold_reached"]:

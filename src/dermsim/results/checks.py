@@ -36,6 +36,16 @@ def _non_finite(value, path: str = "") -> str | None:
     return None
 
 
+def clip_round_off(values, scale: float):
+    """``values`` with negatives of round-off size (down to −`NEGATIVE_TOLERANCE` × ``scale``) set to 0; larger
+    negatives are kept, for the checks to report. ``scale``: the largest magnitude of the quantity in the run
+    (e.g. the peak concentration, or the dose), in the unit of ``values``."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    return np.where((values < 0) & (values >= -NEGATIVE_TOLERANCE * scale), 0.0, values)
+
+
 def check_permeation(summary: dict) -> None:
     """Raise `ResultCheckError` unless the summary's numbers are finite, its amounts non-negative (beyond
     round-off) and its mass balance closed to `MASS_BALANCE_TOLERANCE`."""

@@ -28,6 +28,7 @@ class BasalExposure(Section):
     cmax_ug_per_cm3: float
     tmax_h: float
     auc_ug_h_per_cm3: float
+    concentration_end_ug_per_cm3: float
     threshold_ug_per_cm3: float | None
     time_to_threshold_h: float | None
     threshold_reached: bool | None
@@ -145,6 +146,7 @@ class PermeationSummary(Summary):
     qspr_model: str
     kp_cm_per_h: float | None
     log10_kp_cm_per_h: float | None
+    kp_vehicle: str
     lag_time_h: float | None
     steady_flux_ug_per_cm2_per_h: float | None
     cumulative_permeated_ug_per_cm2: float
