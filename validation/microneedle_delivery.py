@@ -251,8 +251,8 @@ def _ita_reason(ratio: float, kp0: float, passive_flux: float) -> str:
             f"needs a {needed / 1e3:.3g} mg/mL donor")
     if needed >= 1e6:  # more than 1 g/mL: no aqueous donor holds it
         return head + ", more than any solution holds: the model's passive route is far too slow for porcine ear skin"
-    return (head + " (possible): more likely the model's channel flux is too high, as in the Banks 2008 row "
-            "(excised-skin channels kept fully open)")
+    return (head + " (possible): more likely the channel flux is off: the residual open fraction of excised-skin "
+            "channels (`dermsim.microneedles.excised_skin`) is one global constant fitted to all in-vitro ratios")
 
 
 def mohammed_checks(st: dict) -> tuple[list[Check], list[Check]]:
@@ -383,9 +383,9 @@ def banks_check(st: dict) -> Check:
                  "(= 100 needles), sink, 48 h", "kp of MN-treated skin (steady flux / donor)",
                  f"{published:.2g} cm/h", f"{kp:.2g} cm/h ({kp_alt:.2g} if 100 array applications)", ok,
                  f"within {KP_FACTOR:g}× of the published kp",
-                 reason=(f"in excised skin dermsim keeps every channel fully open and donor-filled to its full depth "
-                         f"(no elastic collapse of the pore after needle removal); a measured kp {kp / published:.0f}× "
-                         "lower points to a much smaller effective open area"))
+                 reason=(f"excised-skin channels contract to one global residual open fraction "
+                         f"(`dermsim.microneedles.excised_skin`); a measured kp {published / kp:.2g}× the model's "
+                         "points to a different effective open area for this array"))
 
 
 def assumptions(st: dict) -> list[str]:
