@@ -13,7 +13,7 @@ import numpy as np
 
 from dermsim.epidermis.clone_statistics import exact_committed_progenitor
 from dermsim.epidermis.kinetics import FateRates
-from dermsim.plotting import _figure
+from dermsim.plotting import MIN_FONT, _figure
 from dermsim.results import atomic_write
 
 DPI = 100
@@ -47,8 +47,7 @@ def plot_survival(ds, rates: FateRates, path: Path) -> Path:
     ax.set_ylabel("fraction of labelled clones")
     ax.set_ylim(0, 1.02)
     ax.set_title(f"Clone survival, {rates.name}")
-    ax.legend(frameon=False)
-    fig.tight_layout()
+    ax.legend(frameon=False, fontsize=MIN_FONT, loc="best")
     return _save(fig, path)
 
 
@@ -69,8 +68,7 @@ def plot_mean_size(ds, rates: FateRates, path: Path) -> Path:
     ax.set_yscale("log")
     ax.set_ylabel("cells per surviving clone")
     ax.set_title(f"Mean clone size (±2 SE), {rates.name}")
-    ax.legend(frameon=False)
-    fig.tight_layout()
+    ax.legend(frameon=False, fontsize=MIN_FONT, loc="best")
     return _save(fig, path)
 
 
@@ -88,7 +86,7 @@ def plot_scaled_distribution(ds, rates: FateRates, path: Path, n_curves: int = 4
             continue
         tail = 1 - np.cumsum(p)      # P(n > size)
         keep = tail > 0
-        ax.step(size[keep] / mean, tail[keep], where="post", label=f"t = {t[i]:g} week (⟨n⟩ = {mean:.1f})")
+        ax.step(size[keep] / mean, tail[keep], where="post", label=f"{t[i]:g} weeks (mean {mean:.1f} basal cells)")
     x = np.linspace(0, 6, 100)
     ax.plot(x, np.exp(-x), "k-", lw=1, label="exponential, exp(−x)")
     ax.set_yscale("log")
@@ -97,8 +95,7 @@ def plot_scaled_distribution(ds, rates: FateRates, path: Path, n_curves: int = 4
     ax.set_xlabel("basal clone size / mean basal size of surviving clones, x")
     ax.set_ylabel("fraction of surviving clones larger")
     ax.set_title(f"Scaled basal clone-size distribution, {rates.name}")
-    ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
+    ax.legend(frameon=False, fontsize=MIN_FONT, loc="lower left")
     return _save(fig, path)
 
 

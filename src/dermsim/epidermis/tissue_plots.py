@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dermsim.plotting import MIN_FONT, legend_below, wrapped
+
 COLOURS = {"basal": "#8c564b", "spinous": "#ff9896", "granular": "#9467bd", "stratum_corneum": "#bcbd22"}
 
 
@@ -23,6 +25,17 @@ def _pyplot():
     return plt
 
 
+def _subplots(*shape, **kw):
+    """pyplot figure and axes with the constrained layout (nothing clipped)."""
+    return _pyplot().subplots(*shape, layout="constrained", **kw)
+
+
+def _title(fig, result, what: str) -> None:
+    s = result.summary
+    fig.suptitle(wrapped(fig, f"{s['title'] + chr(10) if s.get('title') else ''}{what} ({s['preset']['name']})"),
+                 fontsize=10)
+
+
 def _save(fig, path: Path) -> Path:
     from dermsim.results import atomic_write
 
@@ -33,22 +46,20 @@ def _save(fig, path: Path) -> Path:
 
 def plot_layers(result, path: Path) -> Path:
     """Cells per area in each layer and epidermal thickness over time; the label front if a pulse was given."""
-    plt = _pyplot()
     ds = result.dataset
     t = ds["time"].values
     labelled = "labelled_fraction" in ds
-    fig, axes = plt.subplots(1, 3 if labelled else 2, figsize=(13 if labelled else 9, 3.6))
+    fig, axes = _subplots(1, 3 if labelled else 2, figsize=(13 if labelled else 9, 4.2))
     for name in ds["layer"].values:
         axes[0].plot(t, ds["cells_per_area"].sel(layer=name), color=COLOURS[str(name)], label=str(name))
     axes[0].set_xlabel("time (day)")
     axes[0].set_ylabel("cells per mm²")
-    axes[0].legend(fontsize=8)
     axes[0].set_title("cells per layer")
     axes[1].plot(t, ds["epidermal_thickness"], "k-", label="epidermis")
     axes[1].plot(t, ds["viable_epidermis_thickness"], "k--", label="viable epidermis")
     axes[1].set_xlabel("time (day)")
     axes[1].set_ylabel("thickness (µm)")
-    axes[1].legend(fontsize=8)
+    axes[1].legend(fontsize=MIN_FONT, loc="best")
     axes[1].set_title("thickness")
     if labelled:
         for name in ds["layer"].values:
@@ -57,8 +68,8 @@ def plot_layers(result, path: Path) -> Path:
         axes[2].set_xlabel("time (day)")
         axes[2].set_ylabel("fraction of labelled cohort")
         axes[2].set_title("pulse–chase label front")
-        axes[2].legend(fontsize=8)
-    fig.tight_layout()
+    legend_below(fig, axes[0], columns=5)
+    _title(fig, result, "cells and thickness")
     return _save(fig, path)
 
 
@@ -67,23 +78,22 @@ def plot_recovery(result, path: Path) -> Path | None:
     ds = result.dataset
     if "event" not in ds.dims:
         return None
-    plt = _pyplot()
     keys = [k for k in ("coverage", "basal_density", "stem_fraction", "viable_suprabasal", "stratum_corneum")
             if f"recovery_{k}" in ds]
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.3 * len(keys), 3.3), squeeze=False)
+    fig, axes = _subplots(1, len(keys), figsize=(3.3 * len(keys), 3.9), squeeze=False)
     t = ds["time"].values
     for ax, key in zip(axes[0], keys):
         for e in ds["event"].values:
             t0 = float(ds["event_time"].sel(event=e))
             y = ds[f"recovery_{key}"].sel(event=e).values
-            ax.plot(t - t0, y, label=str(ds["event_label"].sel(event=e).values)[:40])
+            ax.plot(t - t0, y, label=str(ds["event_label"].sel(event=e).values))
         ax.axhline(1.0, color="grey", lw=0.8, ls=":")
         ax.set_xlim(left=-0.05 * (t[-1] - t[0]))
         ax.set_xlabel("days after the event")
         ax.set_title(key.replace("_", " "), fontsize=10)
-    axes[0][0].set_ylabel("relative to before")
-    axes[0][-1].legend(fontsize=6)
-    fig.tight_layout()
+    axes[0][0].set_ylabel("relative to before the event")
+    legend_below(fig, axes[0][0], columns=2)
+    _title(fig, result, "recovery of each perturbed region")
     return _save(fig, path)
 
 
@@ -105,9 +115,8 @@ def plot_clone_maps(result, path: Path) -> Path | None:
     ds = result.dataset
     if "clone_map" not in ds:
         return None
-    plt = _pyplot()
     n = ds.sizes["snapshot_time"]
-    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.4), squeeze=False)
+    fig, axes = _subplots(1, n, figsize=(3.2 * n, 4.4), squeeze=False)
     spacing = float(ds["x"].attrs.get("spacing_um", 1.0))
     ny, nx = ds.sizes["y"], ds.sizes["x"]
     for ax, k in zip(axes[0], range(n)):
@@ -116,8 +125,7 @@ def plot_clone_maps(result, path: Path) -> Path | None:
         ax.set_title(f"day {float(ds['snapshot_time'][k]):.0f}", fontsize=10)
         ax.set_xlabel("mm")
     axes[0][0].set_ylabel("mm")
-    fig.suptitle("basal clone maps (colour = clone, black = no basal cell)", fontsize=10)
-    fig.tight_layout()
+    _title(fig, result, "basal clone maps (colour = clone, black = no basal cell)")
     return _save(fig, path)
 
 
@@ -126,7 +134,6 @@ def plot_cross_section(result, path: Path) -> Path | None:
     ds = result.dataset
     if "cross_section" not in ds:
         return None
-    plt = _pyplot()
     par = result.summary["tissue_parameters"]
     area = par["cell_spacing"]["value"] ** 2
     height = {"basal": par["basal_layer_thickness"]["value"],
@@ -137,7 +144,7 @@ def plot_cross_section(result, path: Path) -> Path | None:
     window = max(1, int(round(math.sqrt(par["corneocyte_area"]["value"]) / par["cell_spacing"]["value"])))
     kernel = np.ones(window) / window
     picks = sorted({0, ds.sizes["snapshot_time"] - 1})
-    fig, axes = plt.subplots(len(picks), 1, figsize=(10, 2.6 * len(picks)), squeeze=False)
+    fig, axes = _subplots(len(picks), 1, figsize=(10, 2.9 * len(picks)), squeeze=False)
     spacing = float(ds["x"].attrs.get("spacing_um", 1.0))
     x = ds["x"].values * spacing
     for ax, k in zip(axes[:, 0], picks):
@@ -152,12 +159,11 @@ def plot_cross_section(result, path: Path) -> Path | None:
             ax.stairs(top, edges, baseline=bottom, fill=True, color=COLOURS[name], label=name)
             bottom = top
         ax.set_ylabel("height (µm)")
-        ax.set_title(f"cross-section, lattice row {sec.attrs.get('row', '')}, day {float(ds['snapshot_time'][k]):.0f} "
-                     f"(suprabasal cells averaged over {window * spacing:.0f} µm x {window * spacing:.0f} µm, "
-                     "about one corneocyte)", fontsize=9)
-    axes[-1, 0].set_xlabel("position (µm)")
-    axes[0, 0].legend(fontsize=7, ncol=4, loc="upper right")
-    fig.tight_layout()
+        ax.set_title(f"lattice row {sec.attrs.get('row', '')}, day {float(ds['snapshot_time'][k]):.0f}", fontsize=9)
+    axes[-1, 0].set_xlabel("position (µm); suprabasal cells averaged over about one corneocyte "
+                           f"({window * spacing:.0f} µm)")
+    legend_below(fig, axes[0, 0], columns=4)
+    _title(fig, result, "cross-section")
     return _save(fig, path)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dermsim.plotting import _figure, _finish, _log_scale, _power_of_ten, save_figures
+from dermsim.plotting import (MIN_FONT, _figure, _power_of_ten, at_floor, legend_below, report_title,
+                               save_figures, zero_as_none)
 
 
 def _map_times(t: np.ndarray) -> list[int]:
@@ -37,24 +38,24 @@ def concentration_maps(result):
     image = None
     for ax, k in zip(axes, idx):
         field = np.concatenate([c[k][::-1], c[k]], axis=0).T          # (z, 2 n_r)
-        image = ax.pcolormesh(rr, z, np.where(field > 0, field, np.nan), norm=norm, shading="nearest", cmap="magma")
+        image = ax.pcolormesh(rr, z, np.maximum(field, norm.vmin), norm=norm, shading="gouraud", cmap="magma")
         for bottom in v("layer_bottom")[:-1]:
             ax.axhline(bottom, color="w", lw=0.6, ls="--")
         a = a0 * np.sqrt(f[k])
         ax.plot([-a, 0, a], [0, depth, 0], color="c", lw=1)
         ax.set_ylim(min(z[-1], 3 * depth), 0)
-        ax.set_title(f"{t[k]:.3g} h", fontsize=9)
+        ax.set_title(f"{t[k]:.3g} h", fontsize=10)
         ax.set_xlabel("r (µm)")
     axes[0].set_ylabel("depth (µm)")
     for name, top_, bottom in zip(v("layer"), v("layer_top"), v("layer_bottom")):
         if top_ < axes[0].get_ylim()[0]:
             axes[0].text(rr[0], 0.5 * (top_ + min(bottom, axes[0].get_ylim()[0])), f" {str(name).replace('_', ' ')}",
-                         fontsize=6, color="w", va="center")
+                         fontsize=MIN_FONT, color="w", va="center")
     cbar = fig.colorbar(image, ax=list(axes), fraction=0.03, pad=0.01)
     cbar.set_label("concentration (µg/cm³)")
     cbar.formatter = FuncFormatter(_power_of_ten)
     cbar.update_ticks()
-    fig.subplots_adjust(left=0.07, right=0.9, bottom=0.13, top=0.9, wspace=0.08)
+    report_title(fig, result, "concentration around one channel")
     return fig
 
 
@@ -68,8 +69,8 @@ def open_fraction(result):
     ax.set_xlabel("time after the formulation was applied (h)")
     ax.set_ylabel("open fraction of the channels")
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
-    _finish(fig)
+    ax.legend(fontsize=MIN_FONT)
+    report_title(fig, result, "open channels")
     return fig
 
 
@@ -82,26 +83,23 @@ def with_without(result):
     ax.plot(t, v("delivered_past_stratum_corneum_parallel_pathway"), color="C0", ls=":", lw=1,
             label="below SC, with needles (parallel-pathway model)")
     ax.plot(t, v("delivered_past_stratum_corneum_without_needles"), color="C0", ls="--", label="below SC, intact skin")
+    axes = [ax]
     if "basal_layer_concentration" in result:
         ax2 = ax.twinx()
-        ax2.plot(t, v("basal_layer_concentration"), color="C3", label="basal layer, with needles")
-        ax2.plot(t, v("basal_layer_concentration_without_needles"), color="C3", ls="--", label="basal layer, intact")
+        with_, without = v("basal_layer_concentration"), v("basal_layer_concentration_without_needles")
+        floor = zero_as_none(ax2, "y", with_, without)
+        ax2.plot(t, at_floor(with_, floor), color="C3", label="basal layer, with needles (right axis)")
+        ax2.plot(t, at_floor(without, floor), color="C3", ls="--", label="basal layer, intact (right axis)")
         ax2.set_ylabel("basal-layer concentration (µg/cm³)", color="C3")
-        positive = v("basal_layer_concentration")[v("basal_layer_concentration") > 0]
-        if positive.size:
-            _log_scale(ax2.yaxis)
-            ax2.set_ylim(positive.max() * 1e-6, positive.max() * 3)
-        ax2.legend(fontsize=7, loc="lower right")
-    positive = v("delivered_past_stratum_corneum")[v("delivered_past_stratum_corneum") > 0]
-    if positive.size:
-        _log_scale(ax.yaxis)
-        ax.set_ylim(positive.max() * 1e-6, positive.max() * 3)
+        axes.append(ax2)
+    floor = zero_as_none(ax, "y", *(line.get_ydata() for line in ax.get_lines()))
+    for line in ax.get_lines():
+        line.set_ydata(at_floor(line.get_ydata(), floor))
     ax.set_xlabel("time (h)")
     ax.set_ylabel("amount below the stratum corneum (µg/cm²)", color="C0")
-    ax.legend(fontsize=7, loc="upper left")
+    legend_below(fig, *axes, columns=2)
     ratio = result.summary["microneedle"]["enhancement_ratio"]["past_stratum_corneum"]
-    ax.set_title(f"enhancement {ratio:.3g}x" if ratio else "no passive delivery through intact skin", fontsize=9)
-    _finish(fig, right=0.86)
+    report_title(fig, result, f"enhancement {ratio:.3g}x" if ratio else "no passive delivery through intact skin")
     return fig
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dermsim.plotting import _figure, _finish, _log_scale, save_figures
+from dermsim.plotting import (MIN_FONT, _figure, _log_scale, at_floor, legend_below, report_title, save_figures,
+                               zero_as_none)
 
 LAYER_COLOURS = {"stratum_corneum": "#f3d9b1", "viable_epidermis": "#f7c6c7", "basal_layer": "#e58e96",
                  "dermis": "#d5e8d4", "membrane": "#dde3f0"}
@@ -22,70 +23,64 @@ def _profile_times(t: np.ndarray, requested) -> list[float]:
 
 
 def depth_profiles(result, times=None):
-    """Concentration vs depth at chosen times; layers shaded; log concentration, log depth."""
+    """Concentration vs depth at chosen times; layers shaded and named; log concentration (zero shown as
+    "none"), log depth."""
     v = result.values
-    _, fig, ax = _figure(figsize=(7, 4.2))
+    _, fig, ax = _figure(figsize=(7, 4.6))
     depth, t_all = v("depth"), v("time")
     left = depth[0] / 2
+    picks = [int(np.argmin(np.abs(t_all - t))) for t in _profile_times(t_all, times)]
+    floor = zero_as_none(ax, "y", v("concentration")[picks])
     for name, top, bottom in zip(v("layer"), v("layer_top"), v("layer_bottom")):
         ax.axvspan(max(top, left), bottom, color=LAYER_COLOURS.get(str(name), "#eeeeee"), alpha=0.7, lw=0)
-        ax.text(np.sqrt(max(top, left) * bottom), 0.02, str(name).replace("_", " "), rotation=90, fontsize=7,
-                ha="center", va="bottom", transform=ax.get_xaxis_transform(), color="0.3")
+        ax.text(np.sqrt(max(top, left) * bottom), 0.97, str(name).replace("_", " "), rotation=90, fontsize=MIN_FONT,
+                ha="center", va="top", transform=ax.get_xaxis_transform(), color="0.2")
     ax.set_xlim(left, v("layer_bottom")[-1])
-    floor = None
-    for t in _profile_times(t_all, times):
-        c = v("concentration")[int(np.argmin(np.abs(t_all - t)))]
-        ax.plot(depth, np.where(c > 0, c, np.nan), lw=1.6, label=f"{t:.3g} h")
-        pos = c[c > 0]
-        if pos.size:
-            floor = min(floor or np.inf, pos.max() * 1e-6)
-    _log_scale(ax.xaxis, ax.yaxis)
-    if floor:
-        ax.set_ylim(bottom=floor)
+    for k in picks:
+        ax.plot(depth, at_floor(v("concentration")[k], floor), lw=1.6, label=f"{t_all[k]:.3g} h")
+    _log_scale(ax.xaxis)
     ax.set_xlabel("depth below surface (µm)")
     ax.set_ylabel("concentration (µg/cm³)")
-    ax.legend(title="time", fontsize=8)
-    _finish(fig)
+    legend_below(fig, ax, columns=6)
+    report_title(fig, result, "concentration in the skin")
     return fig
 
 
 def layer_amounts(result):
-    """Amount per area in each layer over time."""
+    """Amount per area in each layer over time (log axis, zero shown as "none")."""
     v = result.values
-    _, fig, ax = _figure(figsize=(7, 4.2))
+    _, fig, ax = _figure(figsize=(7, 4.6))
     t, amounts = v("time"), v("amount_in_layer")
+    vehicle = v("amount_in_vehicle") if "amount_in_vehicle" in result else None
+    floor = zero_as_none(ax, "y", amounts, *([] if vehicle is None else [vehicle]))
     for j, name in enumerate(v("layer")):
-        ax.plot(t, amounts[:, j], label=str(name).replace("_", " "))
-    if "amount_in_vehicle" in result:
-        ax.plot(t, v("amount_in_vehicle"), "k--", label="vehicle")
-    _log_scale(ax.yaxis)
-    top = float(amounts.max())
-    if top > 0:
-        ax.set_ylim(top * 1e-6, top * 3)
+        ax.plot(t, at_floor(amounts[:, j], floor), label=str(name).replace("_", " "))
+    if vehicle is not None:
+        ax.plot(t, at_floor(vehicle, floor), "k--", label="on the surface")
     ax.set_xlabel("time (h)")
     ax.set_ylabel("amount (µg/cm²)")
-    ax.legend(fontsize=8)
-    _finish(fig)
+    legend_below(fig, ax, columns=4)
+    report_title(fig, result, "amount in each layer")
     return fig
 
 
 def cumulative_permeation(result):
     """Cumulative amount permeated into receptor or blood, with the flux on a second axis."""
     v = result.values
-    _, fig, ax = _figure(figsize=(7, 4.2))
+    _, fig, ax = _figure(figsize=(7, 4.6))
     t = v("time")
-    ax.plot(t, v("cumulative_permeated"), color="C0")
+    into = "blood" if result.summary.get("in_vivo") else "receptor"
+    ax.plot(t, v("cumulative_permeated"), color="C0", label=f"cumulative into the {into}")
     ax.set_xlabel("time (h)")
     ax.set_ylabel("cumulative permeated (µg/cm²)", color="C0")
     ax2 = ax.twinx()
-    ax2.plot(t, v("permeation_flux"), color="C3", lw=1)
+    ax2.plot(t, v("permeation_flux"), color="C3", lw=1, label="flux")
     ax2.set_ylabel("flux (µg/cm²/h)", color="C3")
     lag = result.summary.get("lag_time_h")
     if lag is not None and lag < t[-1] and result.summary.get("dose") == "infinite":
-        ax.axvline(lag, color="grey", ls=":", lw=1)
-        ax.text(lag, 0.95, f" membrane lag time {lag:.3g} h", transform=ax.get_xaxis_transform(), fontsize=8)
-    ax.set_title(result.attrs_of("cumulative_permeated").get("long_name", ""), fontsize=9)
-    _finish(fig, right=0.88)
+        ax.axvline(lag, color="grey", ls=":", lw=1, label=f"membrane lag time {lag:.3g} h")
+    legend_below(fig, ax, ax2)
+    report_title(fig, result, f"permeation into the {into}")
     return fig
 
 
@@ -94,7 +89,7 @@ def dose_fate(result):
     as a deposit), washed off, evaporated, in the skin, in the receptor or blood; the film thickness beside."""
     v = result.values
     applied = result.summary["applied_amount_ug_per_cm2"]
-    _, fig, ax = _figure(figsize=(7, 4.2))
+    _, fig, ax = _figure(figsize=(7, 4.6))
     t = v("time")
     into = "blood" if result.summary.get("in_vivo") else "receptor"
     series = [("dissolved in the film", "amount_dissolved_in_film"), ("deposit on the surface", "amount_in_deposit"),
@@ -106,13 +101,14 @@ def dose_fate(result):
     ax.set_ylim(0, 105)
     ax.set_xlabel("time (h)")
     ax.set_ylabel("% of the applied dose")
-    ax.legend(fontsize=8, loc="center right")
+    axes = [ax]
     if "film_thickness" in result:
         ax2 = ax.twinx()
-        ax2.plot(t, v("film_thickness"), "k:", lw=1)
-        ax2.set_ylabel("liquid film thickness (µm), dotted")
-    ax.set_title("fate of the dose", fontsize=9)
-    _finish(fig, right=0.86)
+        ax2.plot(t, v("film_thickness"), "k:", lw=1, label="liquid film thickness (right axis)")
+        ax2.set_ylabel("liquid film thickness (µm)")
+        axes.append(ax2)
+    legend_below(fig, *axes)
+    report_title(fig, result, "fate of the dose")
     return fig
 
 
