@@ -375,12 +375,15 @@ def list_compounds() -> list[Compound]:
 # user compounds
 # ---------------------------------------------------------------------------------------------
 
-def compound_from_smiles(smiles: str, name: str | None = None) -> Compound:
+def compound_from_smiles(smiles: str, name: str | None = None, *, acid_base: str | None = None,
+                         pka_acid: float | None = None, pka_base: float | None = None) -> Compound:
     """Build a compound from a SMILES string with RDKit estimates.
 
     Molecular weight (g/mol) is RDKit's average molecular weight; log Kow is the Crippen atomic
-    contribution estimate and is flagged in ``estimated``. The acid/base character is not
-    inferred: the compound is neutral unless built with :func:`make_compound`.
+    contribution estimate and is flagged in ``estimated``. pKa values are not predicted: give them
+    (``pka_acid``, ``pka_base``; ``acid_base`` defaults from which are given). A structure with an
+    ionisable group and no pKa is neutral, and `dermsim.chemistry.ionisable_groups.missing_pka_note`
+    says so in every result.
 
     Parameters
     ----------
@@ -408,14 +411,18 @@ def compound_from_smiles(smiles: str, name: str | None = None) -> Compound:
     if mol is None or mol.GetNumAtoms() == 0:
         raise InputError("smiles", smiles, allowed)
     canonical = Chem.MolToSmiles(mol)
+    if acid_base is None:
+        acid_base = ("ampholyte" if pka_acid is not None and pka_base is not None else
+                     "acid" if pka_acid is not None else "base" if pka_base is not None else "neutral")
     return make_compound(
         name if name is not None else canonical,
         molecular_weight=float(Descriptors.MolWt(mol)),
         log_kow=float(Crippen.MolLogP(mol)),
+        acid_base=acid_base, pka_acid=pka_acid, pka_base=pka_base,
         smiles=canonical,
         sources={"molecular_weight": _MOLWT_SOURCE, "log_kow": _CRIPPEN_SOURCE},
         estimated=frozenset({"log_kow"}),
-        notes="Built from SMILES; acid/base character not inferred (neutral assumed).",
+        notes="Built from SMILES; pKa values as given (none predicted).",
     )
 
 

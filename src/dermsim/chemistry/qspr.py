@@ -40,9 +40,11 @@ Models (``MODELS``; ``get_model(name)``)
           P_pol = (eps/tau) D_aq H(a_s/r_pore) / h_ref,   H(l) = (1-l)^2 (1 - 2.104 l + 2.09 l^3 - 0.95 l^5)
 
       ``eps/tau`` is the one constant fitted to permeability data (Cheruvu 2022).
-    * Ionisation rule: only the unionised fraction f_u uses the transcellular route; every species
-      uses the polar route: ``kp_sc = f_u P_tc + P_pol``. Ions partition only into SC water, so
-      ``K_sc = f_u K_sc,neutral + (1 - f_u) phi_water``.
+    * Ionisation rule: the unionised fraction f_u uses the transcellular route with its log Kow, the
+      ionised fraction crosses the lipids as ion pairs with log Kow − Δ (Hadgraft & Valenta 2000;
+      Δ = 3.5, Avdeef 2003, thin), and every species uses the polar route:
+      ``kp_sc = f_u P_tc(log Kow) + (1 − f_u) P_tc(log Kow − Δ) + P_pol``. Ions partition into SC water and,
+      as ion pairs, into the lipids: ``K_sc = f_u K_sc,neutral + (1 − f_u) (phi_water + phi_lip K_lip(log Kow − Δ))``.
     * Homogenised SC diffusivity: ``D_sc = kp_sc h_sc / K_sc``, so ``K_sc D_sc / h_sc`` is exactly
       the SC permeability the 1D solver sees.
     * VE and dermis (Kretsos et al. 2008, as in Chen et al. 2016)::
@@ -338,6 +340,12 @@ def _sc_partition_neutral(log_kow: np.ndarray, hydration: str) -> np.ndarray:
     return (1.0 - f["corneocyte"]) * _k_lip(log_kow) + f["corneocyte"] * k_cor
 
 
+def _sc_partition_ionised(log_kow: np.ndarray, hydration: str) -> np.ndarray:
+    """K_sc/w of the ionised species: SC water plus ion pairs in the lipids (log Kow − Δ)."""
+    f = _sc_volume_fractions(hydration)
+    return f["water"] + f["lipid"] * _k_lip(log_kow - _v("ionisation", "ion_pair_log_kow_shift"))
+
+
 def _partial_key(hydration: str) -> str:
     return "hydrated" if hydration == "hydrated" else "partial"
 
@@ -468,8 +476,12 @@ class _Mitragotri(_Model):
 
 class _KastingChen(_Model):
     def sc_permeability(self, mw, log_kow, f_non, hydration, molar_volume=None):
-        return (f_non * _sc_transcellular_permeability(mw, log_kow, hydration, molar_volume)
-                + _sc_polar_permeability(mw, hydration, molar_volume))
+        ion_pair = log_kow - _v("ionisation", "ion_pair_log_kow_shift")
+        transcellular = f_non * _sc_transcellular_permeability(mw, log_kow, hydration, molar_volume)
+        if np.any(f_non < 1.0):
+            transcellular = transcellular + (1.0 - f_non) * _sc_transcellular_permeability(
+                mw, ion_pair, hydration, molar_volume)
+        return transcellular + _sc_polar_permeability(mw, hydration, molar_volume)
 
 
 MODELS: dict[str, _Model] = {
@@ -662,7 +674,7 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
     kinds = np.array([acid_base], dtype=object)
 
     k_neutral = _sc_partition_neutral(lk_a, hydration)
-    k_sc = float(f_non * k_neutral[0] + (1.0 - f_non) * _sc_volume_fractions(hydration)["water"])
+    k_sc = float(f_non * k_neutral[0] + (1.0 - f_non) * _sc_partition_ionised(lk_a, hydration)[0])
     if mdl.whole_membrane:
         h_ref = (reference_sc_thickness_cm if reference_sc_thickness_cm is not None
                  else _v("hydration", "thickness_normal") * sc_swelling_factor(hydration))
@@ -674,7 +686,7 @@ def transport_properties(compound: Any, *, model: str = "kasting-chen", ph: floa
     f_tissue = fraction_unionised(_v("ionisation", "tissue_ph"), kinds, pka_a, pka_b)
     vt = _viable_tissue(mw_a, lk_a, kinds.astype(str), np.atleast_1d(f_tissue))
     k_de = float(_dermal_clearance(mw_a, lk_a, vt["binding"])[0])
-    reason = "" if f_non > 1e-6 else "almost fully ionised: permeates only by the aqueous (polar) pathway"
+    reason = "" if f_non > 1e-6 else "almost fully ionised: permeates by the aqueous (polar) pathway and as ion pairs"
     return TransportProperties(
         model=mdl.name,
         stratum_corneum_partition=k_sc,

@@ -89,7 +89,8 @@ def resolve_compound(spec):
     from dermsim.chemistry import compound as lib
 
     if spec.smiles:
-        return lib.compound_from_smiles(spec.smiles, name=spec.name)
+        return lib.compound_from_smiles(spec.smiles, name=spec.name, acid_base=spec.acid_base,
+                                        pka_acid=spec.pka_acid, pka_base=spec.pka_base)
     if spec.molecular_weight is not None:
         if spec.log_kow is None:
             raise InputError("compound.log_kow", None, "a number (log10 octanol/water) when molecular_weight is given")
@@ -133,6 +134,13 @@ def build(scenario) -> PermeationSetup:
     notes: list[str] = []
     explicit = sk.layers is not None
     compound = resolve_compound(scenario.compound)
+    if scenario.compound.smiles:
+        from dermsim.chemistry.ionisable_groups import missing_pka_note
+
+        note = missing_pka_note(compound.name, scenario.compound.smiles, scenario.compound.pka_acid,
+                                scenario.compound.pka_base)
+        if note:
+            notes.append(note)
     hydration = "hydrated" if fo.occluded else sk.hydration
     if fo.occluded and sk.hydration != "hydrated":
         notes.append("occluded: stratum corneum treated as fully hydrated, no evaporation")
