@@ -4,7 +4,8 @@ The treatment is planned (`dermsim.microneedles.plan`: depth, surface diameter, 
 cm², barrier resealing), then the 2D axisymmetric unit cell (`dermsim.microneedles.channel_cell`) is solved
 twice on the same mesh and reporting layers: with one channel per unit cell, whose open fraction decays
 as the barrier reseals, and without (the 1D layered skin). The fast parallel-pathway model
-(`dermsim.microneedles.pathways`) gives a cross-check of the same run.
+(`dermsim.microneedles.pathways`, its exchange calibrated to one steady 2D solve per geometry and cached)
+gives a cross-check of the same run.
 
 Modes (``microneedle.mode``):
 
@@ -143,17 +144,17 @@ def simulate_microneedle(scenario, setup, times: np.ndarray,
                          progress: Callable[[float], None] | None = None):
     """Run the scenario with its microneedle treatment and without it; label a `Result`."""
     from dermsim.microneedles.channel_cell import solve_channel_cell
-    from dermsim.microneedles.pathways import ParallelPathwayModel, solve_parallel
+    from dermsim.microneedles.pathways import ParallelPathwayModel, calibrated, solve_parallel
 
     plan = plan_for(scenario, setup)
     with_model, without_model, open_fraction, notes = _channel_models(scenario, setup, plan)
     tick = (lambda f: progress(0.85 * f)) if progress else None
     needles = solve_channel_cell(with_model, times, progress=tick)
     plain = solve_channel_cell(without_model, times)
-    fast = solve_parallel(ParallelPathwayModel(with_model.regions, with_model.vehicle, with_model.receptor,
-                                               with_model.channel, plan.channel_density, open_fraction,
-                                               release=with_model.release,
-                                               layers=with_model.layers, resolution=with_model.resolution), times)
+    fast = solve_parallel(calibrated(ParallelPathwayModel(
+        with_model.regions, with_model.vehicle, with_model.receptor, with_model.channel, plan.channel_density,
+        open_fraction, release=with_model.release, layers=with_model.layers, resolution=with_model.resolution)),
+        times)
     if progress:
         progress(1.0)
     from dermsim.microneedles.delivery_result import label_delivery
