@@ -50,7 +50,8 @@ CELLS = 30  # the default cells of an explicit membrane layer (simulation.CELLS[
 SOLVERS = {"exact": solve_exact, "tr-bdf2": solve_tr_bdf2}
 #: Modules of validation/ whose `section(fig_dir)` is appended, in this order.
 EXTRA_SECTIONS = ("finite_dose", "microneedle_transport", "microneedle_literature", "microneedle_delivery",
-                  "microneedle_ratios", "ionised_permeants", "microneedle_fast_model",
+                  "microneedle_ratios", "microneedle_patches", "ionised_permeants",
+                  "microneedle_fast_model",
                   "epidermis_clones", "epidermis_tissue")
 
 
