@@ -182,6 +182,35 @@ def plot(path: Path) -> None:
     plt.close(fig)
 
 
+#: The misses above, with the source dermsim follows and the one that disagrees, side by side (issue #12 item 2).
+DISAGREEING_SOURCES = (
+    "Sources that disagree, side by side (dermsim keeps the first column; the constants stay exposed in "
+    "`parameters/microneedle.toml` so a user can take the other):",
+    "",
+    "| quantity | dermsim follows | disagreeing source | why they differ / what would settle it |",
+    "|---|---|---|---|",
+    "| hand-pressed polymer MN depth | Donnelly et al. 2011 Pharm Res 28:41: 600 um Gantrez MNs reach ~460 um in the "
+    "human forearm (OCT), φ = 0.767 | Donnelly et al. 2014 J Pharm Sci 103:1478: hydrogel MNs ~300 um 'by gentle hand "
+    "pressure' (needle length recalled, not read) | force: 'gentle' pressing is not the 2011 application; dermsim "
+    "takes an applied force per needle (`application = \"0.05 N\"`) but has no force–depth law for polymer "
+    "needles; the 2014 needle length and force are needed |",
+    "| insertion force per polymer MN | Davis et al. 2004 J Biomech 37:1155: force linear in tip area, 0.1–3 N "
+    "(metal MNs; tip radii assumed 30–80 um) | Olatunji et al. 2013 J Pharm Sci 102:1209: 0.021–0.030 N per "
+    "polymer MN | material and tip: a 10 um polymer tip is assumed; Davis's slope was read from a range, not the "
+    "paper's fit |",
+    "| pen punctures per pass | arithmetic N·f/(v·w) with hand speed 2 cm/s (thin) | PRIME International 2015: "
+    "target 250–300 /cm² | the hand speed: 6.6–7.9 cm/s gives the target; no measured pen hand speed was found "
+    "(`speed` is a scenario key) |",
+    "| TEWL recovery, 770 um roller | Gupta et al. 2011 J Control Release 154:148: human barrier (impedance) back "
+    "within 2 h without occlusion, scaled by channel depth | Kalluri et al. 2011 AAPS J 13:473: TEWL back in "
+    "4–5 h, hairless rat | species, probe (TEWL vs impedance) and site; rodents usually heal faster (Andrews et "
+    "al. 2011), so no species factor would reconcile them; dermsim keeps the human measure |",
+    "| occluded resealing window | Ogunjimi et al. 2021 (PMC8259462): closure 58–63 h, half-life 20–26 h, "
+    "impedance, n = 35 | Gupta et al. 2011: occluded windows ~3–40 h (recalled, not checked) | the 2011 figure "
+    "was not read; the 2021 study is larger and states its numbers in the abstract |",
+)
+
+
 def section(fig_dir: Path) -> list[str]:
     """Markdown lines of the microneedle literature section; writes the resealing plot into ``fig_dir``."""
     fig_dir = Path(fig_dir)
@@ -204,6 +233,8 @@ def section(fig_dir: Path) -> list[str]:
         "",
         f"{len(table)} rows; {len(independent)} independent numerical checks, of which {len(misses)} miss by more "
         "than 50 %: " + ("; ".join(misses) or "none") + ".",
+        "",
+        *DISAGREEING_SOURCES,
         "",
         f"![open fraction vs time]({fig_dir.name}/{FIGURE})",
         "",

@@ -164,15 +164,23 @@ def answer(s: dict[str, Any]) -> str:
     ratio = mn["enhancement_ratio"]["past_stratum_corneum"]
     ratio_text = (f"{ratio:.3g}x" if ratio is not None else "no passive delivery through intact skin: "
                   "everything below the stratum corneum came through the channels")
-    closing = ("no resealing in vitro, " if not s["in_vivo"]
+    closing = ("excised skin: channels contract once the needles are out, " if not s["in_vivo"]
                else f"barrier half-life {plan['closure_half_life_h']:.3g} h, ")
+    open_end = 100 * mn["open_fraction_at_end"]
+    open_text = "closed at the end (< 0.1 % open)" if open_end < 0.1 else f"{open_end:.3g} % open at the end"
     lines = [f"{s['compound']} after {plan['device']} ({plan['passes']} pass(es)) on {s['site']}, {s['duration_h']:g} h:",
              f"  channels {plan['effective_depth_um']:.0f} um deep ending in the {plan['deepest_layer_reached']}, "
              f"{plan['channels_per_cm2']:.4g} /cm^2 ({plan['total_channels']:,.0f} over {plan['treated_area_cm2']:g} "
-             f"cm^2); {closing}{100 * mn['open_fraction_at_end']:.3g} % open at the end.",
+             f"cm^2); {closing}{open_text}.",
              f"  below the stratum corneum: {_g(mn['delivered_past_stratum_corneum_ug_per_cm2'], 'ug/cm^2')} with "
              f"needles vs {_g(without['delivered_past_stratum_corneum_ug_per_cm2'], 'ug/cm^2')} without — "
              f"enhancement {ratio_text}."]
+    release, fractions = mn.get("release"), s.get("fraction_of_dose")
+    if release and fractions:
+        lines.append(f"  {release['kind']} patch: {_g(release['load_ug_per_cm2'], 'ug/cm^2')} applied, "
+                     f"{100 * release['released_by_end_fraction']:.3g} % released; of the dose "
+                     f"{100 * fractions['permeated']:.3g} % into the {s['receptor']}, {100 * fractions['in_skin']:.3g} % "
+                     "in the skin at the end.")
     b, b0 = s.get("basal_layer"), without.get("basal_layer")
     if b and b0:
         lines.append(f"  basal layer Cmax {_g(b['cmax_ug_per_cm3'], 'ug/cm^3')} with needles vs "
