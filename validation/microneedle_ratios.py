@@ -113,6 +113,10 @@ def rows() -> tuple[list[Row], list[tuple[str, str]]]:
         elif length and length > 1000:
             device, passes = "roller-192-1.5mm", 1
             assumptions.append("1500 um solid array: the 1.5 mm library needles, one application (density not stated)")
+        elif "application" in r["insertions_or_passes"]:
+            device = STAMP
+            passes = int(re.search(r"\d+", r["insertions_or_passes"]).group())
+            assumptions.append(f"array of unstated needle count × {passes} applications (stated): {STAMP}")
         else:
             device, passes = STAMP, STAMP_APPLICATIONS
             assumptions.append(f"solid array: {STAMP} × {STAMP_APPLICATIONS} (= 100 insertions)")
