@@ -86,6 +86,12 @@ def test_macromolecule_has_no_passive_route_and_a_finite_delivery_with_needles()
     ({"device": "roller-192-0.5mm", "passes": 0}, "microneedle.passes"),
     ({"device": "roller-192-0.5mm", "treated_area": "-3 cm^2"}, "microneedle.treated_area"),
     ({"device": "dermapen-11", "depth_setting": "2.5 mm"}, "depth"),
+    ({"device": "gantrez-600um-donnelly2011", "mode": "dissolving", "load_per_needle": "1 ug", "matrix": "glass"},
+     "microneedle.matrix"),
+    ({"device": "hollow-silicon-100", "mode": "hollow", "load": "10 ug"}, "microneedle.release_time"),
+    ({"device": "coated-titanium-macroflux", "mode": "coated"}, "microneedle.load_per_needle"),
+    ({"device": "coated-titanium-macroflux", "mode": "coated", "load": "1 ug", "wear_time": "-1 h"},
+     "microneedle.wear_time"),
 ])
 def test_bad_microneedle_input_exits_2_and_writes_nothing(tmp_path, table, field):
     toml = tmp_path / "s.toml"
@@ -99,3 +105,18 @@ def test_bad_microneedle_input_exits_2_and_writes_nothing(tmp_path, table, field
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and field in proc.stderr
     assert not out.exists()
+
+
+def test_a_patch_runs_from_the_cli_and_says_what_it_released(tmp_path):
+    toml = tmp_path / "patch.toml"
+    toml.write_text('[compound]\nname = "caffeine"\n[skin]\nsite = "pig-ear"\n[formulation]\nconcentration = "1 %"\n'
+                    '[microneedle]\ndevice = "hydrogel-forming-donnelly2014"\nmode = "hydrogel"\nload = "500 ug"\n'
+                    '[simulation]\nduration = "6 h"\nresolution = 0.5\n')
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "run", str(toml), "--out", str(out), "--no-plots"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "hydrogel patch" in proc.stdout and "% released" in proc.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["microneedle"]["release"]["load_ug_per_cm2"] == pytest.approx(500.0)
+    assert summary["applied_amount_ug_per_cm2"] == pytest.approx(500.0)
