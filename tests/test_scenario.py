@@ -31,7 +31,7 @@ def test_units_are_converted_to_internal():
     (with_(skin={"hydration": "wet"}), "skin.hydration", "'dry', 'normal' or 'hydrated'"),
     (with_(formulation={"dose": "-3 mg/cm^2"}), "formulation.dose", "> 0"),
     (with_(skin={"layers": [{"name": "m", "thickness": "-15 um", "diffusivity": "1e-9 cm^2/s",
-                             "partition": 1}]}), "skin.layers[0].thickness", "> 0"),
+                             "partition": 1}]}), "skin.layers[0].thickness", "from 1 nm to 1 m"),
     (with_(skin={"layers": [{"name": "m", "thickness": "15 um", "diffusivity": "1e-9 cm/s",
                              "partition": 1}]}), "skin.layers[0].diffusivity", "cm^2/h"),
     ({}, "formulation", "required"),

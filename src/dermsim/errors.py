@@ -6,6 +6,29 @@ import difflib
 from collections.abc import Iterable
 
 
+def suggestions(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The choices closest to ``value``, case-insensitively: exact matches but for case first, then close
+    spellings (difflib), then names containing it (``human`` → ``human-interfollicular``)."""
+    by_lower: dict[str, str] = {}
+    for choice in choices:
+        by_lower.setdefault(str(choice).lower(), str(choice))
+    key = value.strip().lower()
+    if key in by_lower:
+        return [by_lower[key]]
+    close = [by_lower[c] for c in difflib.get_close_matches(key, list(by_lower), n=n, cutoff=0.6)]
+    if len(key) >= 3:
+        close += [c for low, c in by_lower.items() if key in low and c not in close]
+    return close[:n]
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, shortened in the middle when longer than ``limit`` (400 nines are not worth a screen)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit // 2]}…{text[-10:]} ({len(str(value))} characters)"
+
+
 class DermsimError(Exception):
     """Root of every error dermsim raises on purpose (bad input, impossible request)."""
 
@@ -22,10 +45,10 @@ class InputError(DermsimError, ValueError):
         self.field, self.value, self.allowed = field, value, allowed
         hint = ""
         if choices is not None and isinstance(value, str):
-            close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
+            close = suggestions(value, choices)
             if close:
                 hint = f" (did you mean {', '.join(repr(c) for c in close)}?)"
-        what = problem if problem is not None else f"got {value!r}"
+        what = problem if problem is not None else f"got {_shown(value)}"
         super().__init__(f"{field}: {what}; allowed: {allowed}{hint}")
 
     def prefixed(self, prefix: str) -> "InputError":

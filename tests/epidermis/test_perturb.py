@@ -169,9 +169,9 @@ def test_microneedle_wounds_can_come_from_a_device_plan():
     from dermsim.epidermis.tissue_spec import MicroneedleSessionSpec
     from dermsim.microneedles.plan import plan_treatment
 
-    spec = MicroneedleSessionSpec(kind="microneedle", time=1.0, device="roller-192-1.0mm", passes=4, site="face")
+    spec = MicroneedleSessionSpec(kind="microneedle", time="1 d", device="roller-192-1.0mm", passes=4, site="face")
     plan = plan_treatment("roller-192-1.0mm", skin_for_site("face"), passes=4, treated_area_cm2=1.0)
     assert spec.density == pytest.approx(plan.channel_density, rel=1e-12)
     assert 0 < spec.diameter < plan.insertion.surface_diameter * 1e4      # narrower at the basal layer (cone)
     with pytest.raises(ValueError, match="do not reach the basal layer"):
-        MicroneedleSessionSpec(kind="microneedle", time=1.0, device="roller-192-0.2mm", site="forearm")
+        MicroneedleSessionSpec(kind="microneedle", time="1 d", device="roller-192-0.2mm", site="forearm")

@@ -110,23 +110,57 @@ def progress_bar(label: str = "simulating"):
                     console=console, disable=not console.is_terminal)
 
 
-def simulate_and_save(scenario, out: Path, plots: bool) -> None:
+#: Options of every command that simulates: limits checked before anything is allocated (`dermsim.budget`).
+MAX_MEMORY_OPTION = typer.Option(None, "--max-memory", help="refuse a run estimated to need more memory than this, "
+                                 "e.g. '2 GB' (default: the memory available on this machine)")
+MAX_TIME_OPTION = typer.Option(None, "--max-time", help="refuse a run estimated to take longer than this, e.g. '10 min'")
+
+
+def pause_for_tests(point: str) -> None:
+    """Fault-injection hook for the tests, and for nothing else: with ``DERMSIM_TEST_PAUSE_AT`` set to ``point``
+    (``simulating``, ``plotting`` or ``writing``) the run writes "paused at <point>" to stderr and sleeps for
+    ``DERMSIM_TEST_PAUSE_SECONDS`` (default 30) there, so that a test can kill it at that point."""
+    if os.environ.get("DERMSIM_TEST_PAUSE_AT") == point:
+        import sys
+        import time
+
+        sys.stderr.write(f"paused at {point}\n")
+        sys.stderr.flush()
+        time.sleep(float(os.environ.get("DERMSIM_TEST_PAUSE_SECONDS", "30")))
+
+
+def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None = None,
+                      max_time: str | None = None) -> None:
     """Simulate any scenario with a progress bar, write its output set into ``out`` (staged), print the answer.
 
-    With plots, a `PlotWorker` warms matplotlib up on the second core while the simulation runs.
+    With plots, a `PlotWorker` warms matplotlib up on the second core while the simulation runs. The run's memory
+    and time are estimated first and a run over ``max_memory`` / ``max_time`` (or the available memory) refused.
     """
     from rich.console import Console
 
+    from dermsim.budget import parse_memory, parse_seconds
     from dermsim.plotworker import PlotWorker
     from dermsim.simulation import simulate
 
     check_out(out)                                   # before anything is computed
+    limits = {"max_memory": parse_memory(max_memory), "max_time": parse_seconds(max_time)}
     with PlotWorker(enabled=plots) as worker:
         with progress_bar(scenario.kind) as bar:
             task = bar.add_task("sim", total=1.0)
-            result = simulate(scenario, progress=lambda f: bar.update(task, completed=f))
+
+            def progress(fraction: float) -> None:
+                pause_for_tests("simulating")
+                bar.update(task, completed=fraction)
+
+            result = simulate(scenario, progress=progress, **limits)
+
+        def draw(function, *args):
+            pause_for_tests("plotting")
+            return worker(function, *args)
+
         with staged_output(out) as tmp:
-            written = result.save(tmp, plots=plots, draw=worker)
+            written = result.save(tmp, plots=plots, draw=draw)
+            pause_for_tests("writing")
     console = Console(soft_wrap=True)
     console.print(result.summary["answer"], highlight=False)
     balance = result.summary.get("mass_balance_relative_error")

@@ -7,17 +7,18 @@ from typing import Optional
 
 import typer
 
-from dermsim.cli.common import simulate_and_save, user_errors
+from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, simulate_and_save, user_errors
 
 
 def run(scenario: Path = typer.Argument(..., help="scenario TOML file (permeation, tissue or clones)"),
         out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
-        plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots")):
+        plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots"),
+        max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION):
     """Run a scenario file: writes result.nc, summary.json, report.md and plots into --out."""
     with user_errors():
         from dermsim.scenario import load_scenario
 
-        simulate_and_save(load_scenario(scenario), out, plots)
+        simulate_and_save(load_scenario(scenario), out, plots, max_memory, max_time)
 
 
 def permeate(compound: str = typer.Option(..., help="library compound name"),
@@ -35,7 +36,8 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
              model: str = typer.Option("kasting-chen", help="QSPR model"),
              threshold: Optional[str] = typer.Option(None, help="basal-layer concentration threshold, e.g. '1 ug/mL'"),
              out: Path = typer.Option(Path("dermsim-out"), "--out"),
-             plots: bool = typer.Option(True, "--plots/--no-plots")):
+             plots: bool = typer.Option(True, "--plots/--no-plots"),
+             max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION):
     """Permeation of a library compound without a scenario file."""
     with user_errors():
         from dermsim.scenario import scenario_from_dict
@@ -56,7 +58,7 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
             data["receptor"] = {"type": receptor}
         if threshold is not None:
             data["simulation"]["basal_threshold"] = threshold
-        simulate_and_save(scenario_from_dict(data), out, plots)
+        simulate_and_save(scenario_from_dict(data), out, plots, max_memory, max_time)
 
 
 def vehicle_option(text: str) -> str | dict[str, float]:

@@ -72,8 +72,13 @@ def run_clones(rates: FateRates, n_clones: int, times: Sequence[float] | np.ndar
 MEMORY_LIMIT = 4e9
 
 
+def run_memory(n_clones: int, n_times: int, per_clone: bool) -> float:
+    """Working memory of a clones run, bytes (one chunk of clones at a time; every clone's counts with per_clone)."""
+    return min(n_clones, CHUNK) * n_times * 36 + (n_clones * n_times * 16 if per_clone else 0)
+
+
 def _check_memory(n_clones: int, n_times: int, per_clone: bool) -> None:
-    need = min(n_clones, CHUNK) * n_times * 36 + (n_clones * n_times * 16 if per_clone else 0)
+    need = run_memory(n_clones, n_times, per_clone)
     if need > MEMORY_LIMIT:
         raise InputError("times", f"{n_times} output times × {n_clones} clones",
                          f"a run needing ≤ {MEMORY_LIMIT / 1e9:g} GB (this one needs ≈ {need / 1e9:.1f} GB): "

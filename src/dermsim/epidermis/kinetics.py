@@ -68,13 +68,18 @@ REQUIRED = {
 }
 
 
+#: Largest fate rate, 1/week: 1 /h. The fastest mammalian cell cycles (early embryos, activated lymphocytes) take
+#: 4-8 h and epidermal ones days to weeks; a faster rate is a unit mistake (and would never finish).
+MAX_RATE = 168.0
+
+
 def _check_number(name: str, value: float, given: Any = None) -> None:
     """Raise `InputError` (showing ``given``, the user's spelling, if any) unless ``value`` is allowed."""
     shown = value if given is None else given
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InputError(name, shown, "a finite number")
-    if name in RATE_FIELDS and value < 0:
-        raise InputError(name, shown, f"a rate ≥ 0 in {RATE_UNIT}")
+    if name in RATE_FIELDS and not 0 <= value <= MAX_RATE:
+        raise InputError(name, shown, f"a rate from 0 to {MAX_RATE:g} {RATE_UNIT} (1 /h)")
     if name in ("symmetric_fraction", "stem_symmetric_fraction") and not 0 <= value <= 0.5:
         raise InputError(name, shown, "a fraction in [0, 0.5] (P(AA) = P(BB) = r, P(AB) = 1 − 2r)")
     if name == "progenitor_fate_imbalance" and not -1 <= value <= 1:

@@ -35,6 +35,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from dermsim.epidermis.perturb import KINDS
 from dermsim.errors import InputError
 from dermsim.scenario.messages import input_error_from
+from dermsim.scenario.permeation import MAX_PASSES
 from dermsim.scenario.quantities import Clock, Day, DayOrZero, Hours, Micrometre, PerArea
 from dermsim.scenario.quantities import MicrometrePerDay as Speed
 from dermsim.scenario.edit import ScenarioMethods
@@ -115,7 +116,7 @@ class MicroneedleSessionSpec(_Strict):
     density: PerArea | None = None
     diameter: Micrometre | None = None
     device: str | None = None
-    passes: int = Field(1, ge=1)
+    passes: int = Field(1, ge=1, le=MAX_PASSES)
     site: str = "forearm"
     depth_setting: Micrometre | None = None
     sessions: int = Field(1, ge=1, le=100)

@@ -29,6 +29,12 @@ def _solve(system, times, solver: str, progress):
     from dermsim.transport.exact import solve_exact
     from dermsim.transport.timestep import solve_tr_bdf2
 
+    from dermsim.budget import EXACT_MAX_NODES
+
+    if solver == "auto" and system.size > EXACT_MAX_NODES:      # dense eigenvectors of a long stack: banded instead
+        traj = solve_tr_bdf2(system, times, progress=progress)
+        traj.solver = f"{traj.solver} ({system.size} grid cells: more than the exact solver's {EXACT_MAX_NODES})"
+        return traj
     if solver in ("auto", "exact"):
         traj = solve_exact(system, times)
         if solver == "auto" and not _trustworthy(system, traj):

@@ -67,3 +67,110 @@ def check_permeation(summary: dict) -> None:
     for name, value in amounts:
         if value < -NEGATIVE_TOLERANCE * scale:
             raise ResultCheckError(f"result check failed: {name} = {value:.3g} ug/cm^2 (negative); {REMEDY}")
+
+
+EPIDERMIS_REMEDY = "report the scenario (the model broke one of its own invariants)"
+
+
+def _fail(message: str) -> None:
+    raise ResultCheckError(f"result check failed: {message}; {EPIDERMIS_REMEDY}")
+
+
+def _series(result, name: str):
+    import numpy as np
+
+    return np.asarray(result.values(name), dtype=float) if name in result else None
+
+
+def _check_variables(result, non_negative: tuple[str, ...], fractions: tuple[str, ...]) -> None:
+    """Every named variable finite (NaN allowed only where a region's series has no value yet), ≥ 0; fractions in
+    [0, 1]."""
+    import numpy as np
+
+    for name in non_negative + fractions:
+        values = _series(result, name)
+        if values is None or values.size == 0:
+            continue
+        if np.any(np.isinf(values)) or np.all(np.isnan(values)):
+            _fail(f"{name} is not a finite number")
+        low = float(np.nanmin(values))
+        if low < 0:
+            _fail(f"{name} = {low:.3g} (negative)")
+        if name in fractions and float(np.nanmax(values)) > 1 + 1e-12:
+            _fail(f"{name} = {float(np.nanmax(values)):.6g} (a fraction above 1)")
+
+
+#: Tissue variables that count cells or measure lengths (≥ 0) and that are fractions ([0, 1]).
+TISSUE_COUNTS = ("cells_per_area", "cells_per_basal_site", "layer_thickness", "epidermal_thickness",
+                 "viable_epidermis_thickness", "stratum_corneum_cell_layers", "basal_density", "division_rate",
+                 "divisions_by_clock_hour", "proliferation_factor")
+TISSUE_FRACTIONS = ("coverage", "basal_occupancy", "stem_fraction")
+
+
+def check_tissue(result) -> None:
+    """A tissue result: finite summary, non-negative counts and densities, coverage and occupancy in [0, 1], at
+    most one basal cell per site, no stratification without a neighbour and no live cell pushed out of a column
+    (the lattice's own invariants)."""
+    import numpy as np
+
+    summary = result.summary
+    bad = _non_finite(summary)
+    if bad:
+        _fail(f"{bad} is not a finite number")
+    _check_variables(result, TISSUE_COUNTS, TISSUE_FRACTIONS)
+    per_site = _series(result, "cells_per_basal_site")
+    if per_site is not None and per_site.ndim == 2 and float(np.nanmax(per_site[:, 0])) > 1 + 1e-12:
+        _fail(f"{float(np.nanmax(per_site[:, 0])):.6g} basal cells per basal site (at most 1)")
+    inv = summary.get("invariants") or {}
+    ny, nx = (summary.get("lattice") or {}).get("shape", (0, 0))
+    for key in ("basal_cells_start", "basal_cells_end"):
+        if key in inv and not 0 <= inv[key] <= ny * nx:
+            _fail(f"invariants.{key} = {inv[key]:g} for {ny * nx} basal sites")
+    for key in ("stratifications_without_neighbour", "column_overflow_cells"):
+        if inv.get(key, 0) < 0:
+            _fail(f"invariants.{key} = {inv[key]} (negative)")
+    if inv.get("column_overflow_cells", 0) > 0:
+        _fail(f"{inv['column_overflow_cells']} live cells were pushed out of a full column")
+
+
+#: Clones variables that are means or counts (≥ 0) and that are fractions ([0, 1]).
+CLONE_COUNTS = ("progenitor_surviving_clones", "basal_surviving_clones", "mean_progenitors_surviving",
+                "mean_basal_cells_surviving", "mean_total_cells_surviving", "mean_progenitors",
+                "mean_post_mitotic_basal_cells", "mean_suprabasal_cells")
+CLONE_FRACTIONS = ("progenitor_survival", "basal_survival", "proliferating_fraction", "basal_size_distribution",
+                   "total_size_distribution", "progenitor_size_distribution")
+
+
+def check_clones(result) -> None:
+    """A clones result: finite summary, non-negative means and counts, survival and size distributions in
+    [0, 1], surviving clones never more than the clones and never increasing (loss of every proliferating or
+    basal cell is final), a clone with a progenitor always counted among those with a basal cell."""
+    import numpy as np
+
+    summary = result.summary
+    bad = _non_finite(summary)
+    if bad:
+        _fail(f"{bad} is not a finite number")
+    _check_variables(result, CLONE_COUNTS, CLONE_FRACTIONS)
+    n = (summary.get("settings") or {}).get("clones")
+    for name in ("progenitor_surviving_clones", "basal_surviving_clones"):
+        counts = _series(result, name)
+        if counts is None:
+            continue
+        if n is not None and float(np.nanmax(counts)) > n:
+            _fail(f"{name} = {float(np.nanmax(counts)):g} of {n} clones")
+        if np.any(np.diff(counts) > 0):
+            _fail(f"{name} increases over time (a lost clone came back)")
+    prog, basal = _series(result, "progenitor_surviving_clones"), _series(result, "basal_surviving_clones")
+    if prog is not None and basal is not None and np.any(prog > basal):
+        _fail("more clones hold a progenitor than hold a basal cell (progenitors are basal)")
+
+
+CHECKS = {"tissue": check_tissue, "clones": check_clones}
+
+
+def check_result(result) -> None:
+    """The checks of the result's kind (permeation results check themselves as they are built)."""
+    check = CHECKS.get(result.kind)
+    if check is not None:
+        check(result)

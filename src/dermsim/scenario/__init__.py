@@ -70,11 +70,26 @@ def scenario_kind(data: dict, default: str = "permeation") -> str:
     return default
 
 
+#: Deepest nesting of tables and arrays a scenario has (a vehicle's receptor fluid table in a list is 4 deep).
+MAX_DEPTH = 8
+
+
+def _depth(value, level: int = 0) -> int:
+    """Nesting depth of dicts and lists, stopping just past `MAX_DEPTH` (no recursion limit is reached)."""
+    if level > MAX_DEPTH or not isinstance(value, dict | list | tuple):
+        return level
+    items = value.values() if isinstance(value, dict) else value
+    return max((_depth(v, level + 1) for v in items), default=level)
+
+
 def scenario_from_dict(data: dict, default_kind: str = "permeation"):
     """Validate a scenario given as nested dictionaries (e.g. parsed TOML); returns the model of its kind
     (``default_kind`` when neither a ``kind`` key nor the tables tell)."""
     if not isinstance(data, dict):
         raise InputError("scenario", type(data).__name__, "a table of tables (TOML document or dict)")
+    if _depth(data) > MAX_DEPTH:
+        raise InputError("scenario", "a table", f"tables nested at most {MAX_DEPTH} levels deep",
+                         problem="nested too deeply")
     kind = scenario_kind(data, default_kind)
     if kind == "tissue":
         from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
@@ -99,11 +114,21 @@ def load_scenario(path: str | Path, default_kind: str = "permeation"):
 
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError("scenario file", str(path), f"a readable UTF-8 TOML file ({exc.__class__.__name__})") from None
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("scenario file", str(path), "UTF-8 without a byte-order mark (save it as 'UTF-8', not "
+                         "'UTF-8 with BOM' or UTF-16)", problem=f"{str(path)!r} starts with a byte-order mark (BOM)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError("scenario file", str(path), f"a readable UTF-8 TOML file ({exc.__class__.__name__})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError("scenario file", str(path), f"valid TOML ({exc})") from None
+    except RecursionError:
+        raise InputError("scenario file", str(path), "TOML nested a few levels deep (a scenario is tables of "
+                         "values)", problem="nested too deeply to read") from None
     return scenario_from_dict(data, default_kind)

@@ -7,24 +7,28 @@ the types of `dermsim.scenario.quantities`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import math
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field, PlainSerializer, field_validator, model_validator
 
 from dermsim.chemistry.compound import ACID_BASE_KINDS
 from dermsim.errors import InputError
 from dermsim.formulation.concentration import StatedConcentration, StatedDose, parse_concentration, parse_dose
-from dermsim.units import to_internal
 
 from dermsim.scenario.edit import ScenarioMethods
 from dermsim.scenario.spec import Spec
-from dermsim.scenario.quantities import (Area, ConcentrationOrZero, Density, Diffusivity, Frequency, Length, Mass,
-                                         MolarMass, Rate, Speed, Time, TimeOrZero, Volume, quantity_type)
+from dermsim.scenario.quantities import (Area, ConcentrationOrZero, Density, Diffusivity, Force, Frequency,
+                                         Length, LengthOrZero, Mass, MolarMass, Pressure, Rate, Speed, Temperature,
+                                         Time, TimeOrZero, Volume)
 
 
-Pressure = Annotated[float, quantity_type("Pa", allow_zero=True)]
-Temperature = Annotated[float, quantity_type("K")]
-LengthOrZero = Annotated[float, quantity_type("cm", allow_zero=True)]
+#: Partition coefficients: 1e-10 to 1e10 (log K within ±10: log Kow spans −10…15 and a layer/vehicle partition
+#: is a fraction of it; beyond, no measured value exists and the solver's conditioning fails).
+PARTITION_RANGE = (1e-10, 1e10)
+#: Passes (and reuses) of a microneedle device over one spot: at most 1000 (rollers are passed ~5-20 times; a
+#: thousand passes abrade the skin rather than puncture it).
+MAX_PASSES = 1000
 
 
 class CompoundSpec(Spec):
@@ -47,7 +51,7 @@ class LayerSpec(Spec):
     name: str
     thickness: Length
     diffusivity: Diffusivity
-    partition: float = Field(gt=0, description="layer/vehicle partition coefficient")
+    partition: float = Field(ge=PARTITION_RANGE[0], le=PARTITION_RANGE[1], description="layer/vehicle partition coefficient")
     clearance: Rate = 0.0
 
 
@@ -57,21 +61,44 @@ class SkinSpec(Spec):
     age: float | None = Field(None, ge=0, le=120)
     thickness: Length | None = None
     include_hypodermis: bool = False
-    layers: list[LayerSpec] | None = None
+    #: 1 to 1000 layers: the stratum corneum has 15-25 cell layers; even one layer per lipid lamella stays below
+    #: a thousand.
+    layers: list[LayerSpec] | None = Field(None, min_length=1, max_length=1000)
 
 
-def _stated(parse):
+#: Physical range of a stated concentration on each basis (value unit, low, high, as written in messages):
+#: w/v from 1e-15 g/mL (~1 molecule per 100 uL of a 10 kDa solute) to 25 g/mL (denser than any substance);
+#: w/w and v/v from 1e-15 (1 ppq) to 1 (the whole); molar from 1e-18 M (~1 molecule per 1.7 mL) to
+#: 100 M (pure water is 55 M).
+CONCENTRATION_RANGES = {"w/v": (1e-9, 2.5e7, "1e-15 g/mL to 25 g/mL"), "w/w": (1e-15, 1.0, "1e-13 % to 100 %"),
+                        "v/v": (1e-15, 1.0, "1e-13 % to 100 %"), "molar": (1e-18, 100.0, "1e-18 M to 100 M")}
+#: Physical range of a dose: 1e-21 g/cm² (a few molecules per cm²) to 1 g/cm² (a 1 cm layer of product: more is
+#: an infinite dose); by volume 1e-21 to 1 mL/cm².
+DOSE_RANGES = {"mass": (1e-21, 1.0, "1e-21 g/cm^2 to 1 g/cm^2"), "volume": (1e-21, 1.0, "1e-21 mL/cm^2 to 1 mL/cm^2")}
+
+
+def _stated(parse, ranges: dict, example: str):
+    """A concentration or dose as stated (with its unit: a bare number is refused), inside its physical range."""
     def check(value: Any):
+        if isinstance(value, bool) or isinstance(value, int | float):
+            raise ValueError(f"a quantity with its unit, such as {example} (a bare number has no unit)")
         try:
-            return parse(value, field="")
+            stated = parse(value, field="")
         except InputError as exc:
             raise ValueError(exc.allowed) from None
+        low, high, text = ranges.get(stated.basis, (0.0, math.inf, ""))
+        if not low * (1 - 1e-12) <= stated.value <= high * (1 + 1e-12):
+            raise ValueError(f"{text} ({stated.basis})")
+        return stated
     return check
 
 
-StatedConcentrationField = Annotated[StatedConcentration, BeforeValidator(_stated(parse_concentration)),
+StatedConcentrationField = Annotated[StatedConcentration,
+                                     BeforeValidator(_stated(parse_concentration, CONCENTRATION_RANGES,
+                                                             "'5 %' (w/w) or '5 mg/mL'")),
                                      PlainSerializer(str, return_type=str)]
-StatedDoseField = Annotated[StatedDose, BeforeValidator(_stated(parse_dose)), PlainSerializer(str, return_type=str)]
+StatedDoseField = Annotated[StatedDose, BeforeValidator(_stated(parse_dose, DOSE_RANGES, "'2 mg/cm^2' or '10 uL/cm^2'")),
+                            PlainSerializer(str, return_type=str)]
 
 
 class FormulationSpec(Spec):
@@ -90,7 +117,8 @@ class FormulationSpec(Spec):
     vehicle: str | dict[str, float] | None = None
     neat: bool = False
     vehicle_physics: bool = True
-    vehicle_partition: float | None = Field(None, gt=0, description="vehicle/water partition (default from oil_fraction)")
+    vehicle_partition: float | None = Field(None, ge=PARTITION_RANGE[0], le=PARTITION_RANGE[1],
+                                            description="vehicle/water partition (default from oil_fraction)")
     oil_fraction: float = Field(0.0, ge=0, le=1, description="volume fraction of an oil phase (emulsions)")
     ph: float | None = Field(None, ge=0, le=14)
     occluded: bool = False
@@ -126,7 +154,7 @@ class ReceptorSpec(Spec):
     type: Literal["sink", "finite", "blood"] | None = None
     volume: Volume | None = None
     area: Area | None = None
-    partition: float | None = Field(None, gt=0)
+    partition: float | None = Field(None, ge=PARTITION_RANGE[0], le=PARTITION_RANGE[1])
     fluid: str | dict[str, Any] | None = None
 
 
@@ -157,14 +185,12 @@ def _application(value: Any) -> str | float:
         close = difflib.get_close_matches(str(value), APPLICATIONS, n=1)
         raise ValueError(allowed + (f" (did you mean {close[0]!r}?)" if close else ""))
     try:
-        force = to_internal(value, "", "N")
-    except InputError as exc:
-        raise ValueError(f"{allowed} ({exc.allowed})") from None
-    if not force > 0:
-        raise ValueError(f"{allowed} (a force > 0)")
-    return force
+        return get_args(Force)[1].func(value)
+    except ValueError as exc:
+        raise ValueError(f"{allowed} ({exc})") from None
 
 
+_application.kernel_unit = "N"          # a force is written back with its unit (`dermsim.scenario.edit`)
 Application = Annotated[str | float, BeforeValidator(_application)]
 
 
@@ -183,7 +209,7 @@ class MicroneedleTreatmentSpec(Spec):
     """
 
     device: str | dict[str, Any]
-    passes: int = Field(1, gt=0)
+    passes: int = Field(1, gt=0, le=MAX_PASSES)
     treated_area: Area = 1.0
     application: Application | None = None   # hand-press | roller | pen | impact-applicator, or a force per needle
     depth_setting: Length | None = None      # pens: the needle length chosen
@@ -199,7 +225,7 @@ class MicroneedleTreatmentSpec(Spec):
     occluded: bool | None = None             # default: the formulation's occlusion
     anti_inflammatory: bool = False
     sterilisation: str = "autoclave"
-    reuse_count: int = Field(0, ge=0)
+    reuse_count: int = Field(0, ge=0, le=MAX_PASSES)
     anaesthetic: str | None = None           # topical anaesthetic before treatment (recorded only)
 
 
