@@ -154,7 +154,7 @@ def neutral_drift(fig_dir: Path) -> list[str]:
 
 
 def _loss_run(preset, stem_cells: bool, pattern: str, stem_fraction=None, duration=60.0):
-    spec = {"kind": "basal-loss", "time": 2.0, "pattern": pattern, "stem_cells": stem_cells,
+    spec = {"kind": "basal-loss", "time": "2 d", "pattern": pattern, "stem_cells": stem_cells,
             **({"radius": "150 um"} if pattern == "patch" else {"fraction": 0.8})}
     tissue = {"preset": preset, "lattice_size": 128, "duration": f"{duration} d", "output_interval": "12 h",
               "time_step": "3 h", "seed": 2, "clone_snapshots": 0}
@@ -313,7 +313,7 @@ def circadian(fig_dir: Path) -> list[str]:
                                           "duration": "30 d", "output_interval": "1 h", "time_step": "1 h",
                                           "start_clock": "08:00", "seed": 9, "clone_snapshots": 0},
                                "perturbation": [{"kind": "circadian", "shift": f"{shift} h", "shift_time": "5 d"},
-                                                {"kind": "microneedle", "time": "20 d", "density": 1500.0,
+                                                {"kind": "microneedle", "time": "20 d", "density": "1500 /cm^2",
                                                  "diameter": "200 um"}]})
         rt = res.summary["recovery"][0]["recovery_time_day"]
         ds = res.dataset
