@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/epidermis_clones.py
 	$(PY) benchmarks/epidermis_tissue.py
 	$(PY) benchmarks/finite_dose_drying.py
+	$(PY) benchmarks/batched_exact.py
 
 clean:
 	rm -rf $(VENV) dermsim-out

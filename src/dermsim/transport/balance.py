@@ -20,20 +20,24 @@ def outflows(rate_names, cumulative: np.ndarray) -> dict[str, np.ndarray]:
     return dict(zip(rate_names, cumulative))
 
 
-def closure_error(stored: np.ndarray, flows: dict[str, np.ndarray], initial: float) -> float:
+def closure_error(stored: np.ndarray, flows: dict[str, np.ndarray], initial):
     """max_t |stored + out − supplied − initial| / max(initial, max_t |supplied|) (–).
 
     Parameters
     ----------
-    stored : (n_t,) amount in the system at each output time (ug/cm²)
-    flows : cumulative flows by name, each (n_t,) (ug/cm²); "supplied" counts as an inflow
-    initial : amount at t = 0 (ug/cm²)
+    stored : (n_t,) amount in the system at each output time (ug/cm²), or (…, n_t) for a batch
+    flows : cumulative flows by name, each shaped like ``stored`` (ug/cm²); "supplied" counts as an inflow
+    initial : amount at t = 0 (ug/cm²), a float or (…,) for a batch
+
+    Returns a float, or an array (…,) for a batch.
     """
     stored = np.asarray(stored, dtype=float)
+    initial = np.asarray(initial, dtype=float)
     supplied = sum((v for k, v in flows.items() if k in INFLOWS), np.zeros_like(stored))
     out = sum((v for k, v in flows.items() if k not in INFLOWS), np.zeros_like(stored))
-    scale = max(float(initial), float(np.max(np.abs(supplied))), 1e-300)
-    return float(np.max(np.abs(stored + out - supplied - initial)) / scale)
+    scale = np.maximum(np.maximum(initial, np.max(np.abs(supplied), axis=-1)), 1e-300)
+    error = np.max(np.abs(stored + out - supplied - initial[..., None]), axis=-1) / scale
+    return float(error) if error.ndim == 0 else error
 
 
 def mass_balance_error(system, trajectory) -> float:

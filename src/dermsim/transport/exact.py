@@ -33,18 +33,19 @@ class Trajectory:
     solver: str
 
 
-def _phi(lam: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """e^{−λt}, φ₁ and φ₂ on the (n_λ, n_t) grid; Taylor series where |λt| < 1e-4 (only those entries)."""
+def phi_functions(lam: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """e^{−λt}, φ₁ (h) and φ₂ (h²) on the (*lam.shape, n_t) grid, for λ (1/h) of any shape and t (h);
+    Taylor series where |λt| < 1e-4 (only those entries). Shared with `dermsim.transport.batched`."""
     x = np.multiply.outer(lam, t)
-    lam_safe = np.where(lam == 0.0, 1.0, lam)[:, None]
+    lam_safe = np.where(lam == 0.0, 1.0, lam)[..., None]
     minus_x = -x
     e = np.exp(minus_x)
     phi1 = -np.expm1(minus_x) / lam_safe
-    i, j = np.nonzero(np.abs(x) < 1e-4)
-    xs, ts = x[i, j], t[j]
-    phi1[i, j] = ts * (1 - xs / 2 + xs * xs / 6)
+    small = np.nonzero(np.abs(x) < 1e-4)
+    xs, ts = x[small], t[small[-1]]
+    phi1[small] = ts * (1 - xs / 2 + xs * xs / 6)
     phi2 = (t - phi1) / lam_safe
-    phi2[i, j] = ts * ts * (0.5 - xs / 6 + xs * xs / 24)
+    phi2[small] = ts * ts * (0.5 - xs / 6 + xs * xs / 24)
     return e, phi1, phi2
 
 
@@ -64,7 +65,7 @@ def solve_exact(system: System, times: np.ndarray, initial: np.ndarray | None = 
         root_c = root_all if active is None else root_all[active]
         alpha = vecs.T @ (root_c * u0[sub])
         beta = vecs.T @ (system.source[sub] / root_c)
-        ex, phi1, phi2 = _phi(lam, times)
+        ex, phi1, phi2 = phi_functions(lam, times)
         v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
         integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
         cumulative = (system.rate_weights[:, sub] / root_c) @ integral_v
