@@ -231,6 +231,8 @@ def quantity(value: Any, field: str, expected_unit: str) -> Any:
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, TypeError,
             ValueError, AttributeError, AssertionError) as exc:
         raise InputError(field, value, f"a quantity such as '1 {expected_unit}'") from exc
+    if not all(isinstance(p, int | float) and p == p and abs(p) != float("inf") for p in q.dimensionality.values()):
+        raise InputError(field, value, f"a quantity such as '1 {expected_unit}' (units with finite powers)")
     if q.dimensionless and not ureg.Quantity(1, expected_unit).dimensionless:
         raise InputError(field, value, f"a quantity with units compatible with {expected_unit} (units missing)")
     if not q.is_compatible_with(expected_unit):

@@ -243,7 +243,7 @@ def tissue_scenario_from_dict(data: dict) -> TissueScenario:
         kind = entry.get("kind")
         if kind is None:
             raise InputError(f"{where}.kind", None, " | ".join(KINDS), problem="missing")
-        if kind not in SPECS:
+        if not isinstance(kind, str) or kind not in SPECS:
             raise InputError(f"{where}.kind", kind, " | ".join(KINDS), KINDS)
         try:
             specs.append(SPECS[kind].model_validate(entry))
