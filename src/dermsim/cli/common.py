@@ -7,6 +7,7 @@ directory is only ever filled with complete files.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -166,3 +167,13 @@ def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None =
     balance = result.summary.get("mass_balance_relative_error")
     checked = f"mass balance relative error {balance:.1e}; " if balance is not None else ""
     console.print(f"[dim]{checked}wrote {out}/{', '.join(p.name for p in written)}[/dim]", highlight=False)
+
+
+DEFAULT_OUT_ROOT = Path("dermsim-out")
+
+
+def default_out(*parts: str | None) -> Path:
+    """The default output folder of a command: ``dermsim-out/<command>-<what it ran>`` (e.g.
+    ``dermsim-out/run-niacinamide_serum_face``), so two commands never share a folder by default."""
+    words = [re.sub(r"[^A-Za-z0-9.]+", "_", str(p)).strip("_.") for p in parts if p]
+    return DEFAULT_OUT_ROOT / ("-".join(w for w in words if w) or "run")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, fail, simulate_and_save, user_errors
+from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, default_out, fail, simulate_and_save, user_errors
 from dermsim.cli.listing import JSON_OPTION, Column, number, print_list
 
 app = typer.Typer(no_args_is_help=True, help="Epidermal renewal: clones and the spatial tissue.")
@@ -72,7 +72,8 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
            seed: str | None = typer.Option(None, "--seed", help="random seed (integer)"),
            per_clone: bool = typer.Option(False, "--per-clone/--no-per-clone", help="store every clone's counts"),
            plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots"),
-           out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
+           out: Path | None = typer.Option(None, "--out", help="output directory (default: "
+                                           "dermsim-out/clones-<preset or model>)"),
            max_memory: str | None = MAX_MEMORY_OPTION, max_time: str | None = MAX_TIME_OPTION):
     """Simulate labelled basal clones (exact stochastic cell-fate model): result.nc, summary.json, report.md, plots."""
     with user_errors():
@@ -94,13 +95,15 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
             scenario = scenario_from_dict({"kind": "clones", "clones": {k: v for k, v in table.items() if v is not None}})
         except InputError as exc:
             fail(_option_error(exc))
+        out = out if out is not None else default_out("clones", preset or model)
         simulate_and_save(scenario, out, plots, max_memory, max_time)
 
 
 @app.command("run")
 def run_scenario(scenario: Path = typer.Argument(..., help="epidermis scenario TOML: a [tissue] table with "
                                                  "[[perturbation]] entries, or a [clones] table"),
-                 out: Path = typer.Option(Path("dermsim-out"), "--out", help="output directory"),
+                 out: Path | None = typer.Option(None, "--out", help="output directory (default: "
+                                           "dermsim-out/epidermis-<file name>)"),
                  plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots"),
                  max_memory: str | None = MAX_MEMORY_OPTION, max_time: str | None = MAX_TIME_OPTION):
     """Run a tissue or clones scenario file (as `dermsim run` does): result.nc, summary.json, report.md, plots."""
@@ -112,4 +115,5 @@ def run_scenario(scenario: Path = typer.Argument(..., help="epidermis scenario T
         if spec.kind not in ("tissue", "clones"):
             raise InputError("kind", spec.kind, "an epidermis scenario (tissue or clones); run permeation "
                              "scenarios with `dermsim run`")
+        out = out if out is not None else default_out("epidermis", scenario.stem)
         simulate_and_save(spec, out, plots, max_memory, max_time)
