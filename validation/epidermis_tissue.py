@@ -224,7 +224,7 @@ def micro_wounds(fig_dir: Path) -> list[str]:
         res = simulate_tissue({"tissue": {"preset": "human-interfollicular", "stem_fraction": 0.1,
                                           "lattice_size": size, "duration": "8 d", "output_interval": "1 h",
                                           "time_step": "1 h", "seed": 4, "clone_snapshots": 0},
-                               "perturbation": [{"kind": "microneedle", "time": "1 d", "density": four_channels,
+                               "perturbation": [{"kind": "microneedle", "time": "1 d", "density": f"{four_channels} /cm^2",
                                                  "diameter": f"{diameter} um", "edge_speed": f"{speed} um/h"}]})
         rec = res.summary["recovery"][0]["recovery_time_day"]
         ds = res.dataset
