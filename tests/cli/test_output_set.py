@@ -36,6 +36,34 @@ def test_a_folder_with_the_users_own_files_is_not_touched(tmp_path):
     assert (out / "summary.json").read_text() == "my own notes" and len(list(out.iterdir())) == 1
 
 
+def test_the_refusal_names_overwrite_and_overwrite_keeps_the_users_other_files(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    (out / "summary.json").write_text("old")
+    refused = dermsim("run", scenario(tmp_path), "--out", out, "--no-plots")
+    assert refused.returncode == 2 and "--overwrite" in refused.stderr
+    done = dermsim("run", scenario(tmp_path), "--out", out, "--no-plots", "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert (out / "notes.txt").read_text() == "keep me"            # the user's other files stay
+    assert (out / "summary.json").read_text() != "old"             # dermsim's file of that name is replaced
+    assert not (out / ".dermsim-output").exists()                  # never to be replaced whole later
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".mine.")]
+
+
+def test_another_kind_of_runs_output_is_not_replaced_without_overwrite(tmp_path):
+    out = tmp_path / "out"
+    assert dermsim("run", scenario(tmp_path), "--out", out, "--no-plots").returncode == 0
+    clones = dermsim("epidermis", "clones", "--preset", "clayton2007-mouse-tail", "--clones", "100",
+                     "--duration", "4 week", "--out", out, "--no-plots")
+    assert clones.returncode == 2 and "permeation run" in clones.stderr and "--overwrite" in clones.stderr
+    assert (out / "result.nc").exists()
+    forced = dermsim("epidermis", "clones", "--preset", "clayton2007-mouse-tail", "--clones", "100",
+                     "--duration", "4 week", "--out", out, "--no-plots", "--overwrite")
+    assert forced.returncode == 0, forced.stderr
+    assert "kind: clones" in (out / ".dermsim-output").read_text()
+
+
 def test_out_is_checked_before_anything_is_computed(tmp_path):
     a_file = tmp_path / "taken"
     a_file.write_text("x")

@@ -40,9 +40,10 @@ OUTPUT_MARKER = ".dermsim-output"
 STAGING_MARKER = ".dermsim-staging"
 
 
-def check_out(out) -> Path:
+def check_out(out, kind: str | None = None, overwrite: bool = False) -> Path:
     """``--out`` checked before anything is computed: a name, not a file, not a link, in a writable folder, and
-    either new, empty or an output set dermsim wrote before."""
+    either new, empty or an output set dermsim wrote before for the same kind of run (``kind``). A folder holding
+    other files, or another kind's set, needs ``overwrite``."""
     if str(out).strip() in ("", "."):
         raise InputError("--out", str(out), "a folder name for the output set (not empty, not the current folder)")
     out = Path(out)
@@ -50,24 +51,47 @@ def check_out(out) -> Path:
         raise InputError("--out", str(out), "a real folder, not a symbolic link")
     if out.exists() and not out.is_dir():
         raise InputError("--out", str(out), "a directory (a file of that name exists)")
-    if out.is_dir() and not (out / OUTPUT_MARKER).exists():
-        foreign = sorted(p.name for p in out.iterdir())
-        if foreign:
-            raise InputError("--out", str(out), "a new or empty folder, or one dermsim wrote before",
-                             problem=f"{str(out)!r} holds files dermsim did not write ({', '.join(foreign[:3])}"
-                                     f"{', ...' if len(foreign) > 3 else ''})")
+    allowed = "a new or empty folder, or one dermsim wrote before; --overwrite to write into it anyway"
+    if out.is_dir() and not overwrite:
+        marker = out / OUTPUT_MARKER
+        if marker.exists():
+            previous = _marked_kind(marker)
+            if kind is not None and previous is not None and previous != kind:
+                raise InputError("--out", str(out), allowed,
+                                 problem=f"{str(out)!r} holds the output of a {previous} run, this is a {kind} run")
+        else:
+            foreign = sorted(p.name for p in out.iterdir())
+            if foreign:
+                raise InputError("--out", str(out), allowed,
+                                 problem=f"{str(out)!r} holds files dermsim did not write ({', '.join(foreign[:3])}"
+                                         f"{', ...' if len(foreign) > 3 else ''})")
     parent = out.resolve().parent
     if parent.exists() and not os.access(parent, os.W_OK):
         raise InputError("--out", str(out), "a folder whose parent is writable")
     return out
 
 
+def _marked_kind(marker: Path) -> str | None:
+    """The kind of run recorded in an output marker (None for a marker of an older dermsim)."""
+    for line in marker.read_text(errors="replace").splitlines():
+        if line.startswith("kind: "):
+            return line[6:].strip()
+    return None
+
+
+def _owned(out: Path) -> bool:
+    """True if ``out`` is absent, empty or an output set dermsim wrote (so it may be replaced whole)."""
+    return not out.exists() or (out / OUTPUT_MARKER).exists() or not any(out.iterdir())
+
+
 @contextmanager
-def staged_output(out: Path):
+def staged_output(out: Path, kind: str | None = None, overwrite: bool = False):
     """Yield a temporary sibling of ``out``; on success publish it as ``out`` whole (the previous set is kept
     until the new one is complete, then removed), else leave ``out`` untouched. A reader sees the old set or
-    the new one, never a mixture."""
-    out = check_out(out)
+    the new one, never a mixture. With ``overwrite`` into a folder holding the user's own files, the new files
+    are moved in one by one (same names replaced, the others kept) and no marker is written, so the folder is
+    never replaced whole later."""
+    out = check_out(out, kind, overwrite)
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +105,12 @@ def staged_output(out: Path):
     try:
         yield tmp
         (tmp / STAGING_MARKER).unlink()
-        (tmp / OUTPUT_MARKER).write_text("written by dermsim; the folder is replaced whole by the next run\n")
+        if not _owned(out):                                   # --overwrite into the user's own folder
+            for item in tmp.iterdir():
+                os.replace(item, out / item.name)
+            return
+        (tmp / OUTPUT_MARKER).write_text("written by dermsim; the folder is replaced whole by the next run\n"
+                                          + (f"kind: {kind}\n" if kind else ""))
         os.chmod(tmp, 0o777 & ~_umask())
         old = None
         if out.exists():
@@ -115,6 +144,8 @@ def progress_bar(label: str = "simulating"):
 MAX_MEMORY_OPTION = typer.Option(None, "--max-memory", help="refuse a run estimated to need more memory than this, "
                                  "e.g. '2 GB' (default: the memory available on this machine)")
 MAX_TIME_OPTION = typer.Option(None, "--max-time", help="refuse a run estimated to take longer than this, e.g. '10 min'")
+OVERWRITE_OPTION = typer.Option(False, "--overwrite", help="write into --out even if it holds other files (same "
+                                "names replaced, the others kept) or another kind of run's output")
 
 
 def pause_for_tests(point: str) -> None:
@@ -131,7 +162,7 @@ def pause_for_tests(point: str) -> None:
 
 
 def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None = None,
-                      max_time: str | None = None) -> None:
+                      max_time: str | None = None, overwrite: bool = False) -> None:
     """Simulate any scenario with a progress bar, write its output set into ``out`` (staged), print the answer.
 
     With plots, a `PlotWorker` warms matplotlib up on the second core while the simulation runs. The run's memory
@@ -143,7 +174,7 @@ def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None =
     from dermsim.plotworker import PlotWorker
     from dermsim.simulation import simulate
 
-    check_out(out)                                   # before anything is computed
+    check_out(out, scenario.kind, overwrite)         # before anything is computed
     limits = {"max_memory": parse_memory(max_memory), "max_time": parse_seconds(max_time)}
     with PlotWorker(enabled=plots) as worker:
         with progress_bar(scenario.kind) as bar:
@@ -159,7 +190,7 @@ def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None =
             pause_for_tests("plotting")
             return worker(function, *args)
 
-        with staged_output(out) as tmp:
+        with staged_output(out, scenario.kind, overwrite) as tmp:
             written = result.save(tmp, plots=plots, draw=draw)
             pause_for_tests("writing")
     console = Console(soft_wrap=True)

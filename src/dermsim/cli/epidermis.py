@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, default_out, fail, simulate_and_save, user_errors
+from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, OVERWRITE_OPTION, default_out, fail, simulate_and_save, user_errors
 from dermsim.cli.listing import JSON_OPTION, Column, number, print_list
 
 app = typer.Typer(no_args_is_help=True, help="Epidermal renewal: clones and the spatial tissue.")
@@ -74,7 +74,8 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
            plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots"),
            out: Path | None = typer.Option(None, "--out", help="output directory (default: "
                                            "dermsim-out/clones-<preset or model>)"),
-           max_memory: str | None = MAX_MEMORY_OPTION, max_time: str | None = MAX_TIME_OPTION):
+           max_memory: str | None = MAX_MEMORY_OPTION, max_time: str | None = MAX_TIME_OPTION,
+           overwrite: bool = OVERWRITE_OPTION):
     """Simulate labelled basal clones (exact stochastic cell-fate model): result.nc, summary.json, report.md, plots."""
     with user_errors():
         from dermsim.errors import InputError
@@ -96,7 +97,7 @@ def clones(preset: str | None = typer.Option(None, "--preset", help="fate-rate p
         except InputError as exc:
             fail(_option_error(exc))
         out = out if out is not None else default_out("clones", preset or model)
-        simulate_and_save(scenario, out, plots, max_memory, max_time)
+        simulate_and_save(scenario, out, plots, max_memory, max_time, overwrite)
 
 
 @app.command("run")
@@ -105,7 +106,8 @@ def run_scenario(scenario: Path = typer.Argument(..., help="epidermis scenario T
                  out: Path | None = typer.Option(None, "--out", help="output directory (default: "
                                            "dermsim-out/epidermis-<file name>)"),
                  plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots"),
-                 max_memory: str | None = MAX_MEMORY_OPTION, max_time: str | None = MAX_TIME_OPTION):
+                 max_memory: str | None = MAX_MEMORY_OPTION, max_time: str | None = MAX_TIME_OPTION,
+           overwrite: bool = OVERWRITE_OPTION):
     """Run a tissue or clones scenario file (as `dermsim run` does): result.nc, summary.json, report.md, plots."""
     with user_errors():
         from dermsim.errors import InputError
@@ -116,4 +118,4 @@ def run_scenario(scenario: Path = typer.Argument(..., help="epidermis scenario T
             raise InputError("kind", spec.kind, "an epidermis scenario (tissue or clones); run permeation "
                              "scenarios with `dermsim run`")
         out = out if out is not None else default_out("epidermis", scenario.stem)
-        simulate_and_save(spec, out, plots, max_memory, max_time)
+        simulate_and_save(spec, out, plots, max_memory, max_time, overwrite)

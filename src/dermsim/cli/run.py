@@ -7,19 +7,20 @@ from typing import Optional
 
 import typer
 
-from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, default_out, simulate_and_save, user_errors
+from dermsim.cli.common import MAX_MEMORY_OPTION, MAX_TIME_OPTION, OVERWRITE_OPTION, default_out, simulate_and_save, user_errors
 
 
 def run(scenario: Path = typer.Argument(..., help="scenario TOML file (permeation, tissue or clones)"),
         out: Optional[Path] = typer.Option(None, "--out", help="output directory (default: dermsim-out/run-<file name>)"),
         plots: bool = typer.Option(True, "--plots/--no-plots", help="write PNG plots"),
-        max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION):
+        max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION,
+        overwrite: bool = OVERWRITE_OPTION):
     """Run a scenario file: writes result.nc, summary.json, report.md and plots into --out."""
     with user_errors():
         from dermsim.scenario import load_scenario
 
         out = out if out is not None else default_out("run", scenario.stem)
-        simulate_and_save(load_scenario(scenario), out, plots, max_memory, max_time)
+        simulate_and_save(load_scenario(scenario), out, plots, max_memory, max_time, overwrite)
 
 
 def permeate(compound: str = typer.Option(..., help="library compound name"),
@@ -39,7 +40,8 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
              out: Optional[Path] = typer.Option(None, "--out", help="output directory (default: "
                                                 "dermsim-out/permeate-<compound>-<site>)"),
              plots: bool = typer.Option(True, "--plots/--no-plots"),
-             max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION):
+             max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION,
+        overwrite: bool = OVERWRITE_OPTION):
     """Permeation of a library compound without a scenario file."""
     with user_errors():
         from dermsim.scenario import scenario_from_dict
@@ -61,7 +63,7 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
         if threshold is not None:
             data["simulation"]["basal_threshold"] = threshold
         out = out if out is not None else default_out("permeate", compound, site)
-        simulate_and_save(scenario_from_dict(data), out, plots, max_memory, max_time)
+        simulate_and_save(scenario_from_dict(data), out, plots, max_memory, max_time, overwrite)
 
 
 def vehicle_option(text: str) -> str | dict[str, float]:

@@ -62,7 +62,7 @@ def clones_markdown(result, plots: bool = True) -> str:
         lines += ["", "## Against the exact laws", "", "| quantity | law | week | exact | simulated | z |",
                   "|---|---|---|---|---|---|"]
         lines += [f"| {r['quantity'].replace('_', ' ')} | {r['law']} | {r['time_week']:g} | {fmt(r['exact'])} | "
-                  f"{fmt(r['simulated'])} | {r['z']:.2f} |" for r in s["exact_comparison"]]
+                  f"{fmt(r['simulated'])} | {'—' if r['z'] is None else format(r['z'], '.2f')} |" for r in s["exact_comparison"]]
     lines += _plots(CLONE_PLOTS, plots)
     lines += ["", "## Fate rates and sources", ""]
     lines += [f"- {k}: {v['value']} {v.get('unit', '')} — {v.get('source', '')}"
