@@ -82,3 +82,29 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
     predict_kp_csv(src, out)
     names = [r["name"] for r in csv.DictReader(open(out))]
     assert names == ["'=HYPERLINK(\"x\")", "'+1+1", "'@SUM(A1)", "-3", "caffeine"]
+
+
+@pytest.mark.parametrize("target,fragment", [("folder", "a folder of that name exists"),
+                                             ("link.csv", "not a symbolic link"),
+                                             ("", "a file name for the output CSV"),
+                                             ("missing/out.csv", "an existing folder")])
+def test_predict_kp_out_is_checked_in_one_line(tmp_path, target, fragment):
+    """#18: an existing folder, a dangling link or an empty --out gave IsADirectoryError / OSError tracebacks."""
+    src = tmp_path / "c.csv"
+    write(src, [("caffeine", 194.19, -0.07, "", "neutral")])
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "link.csv").symlink_to(tmp_path / "nowhere" / "x.csv")
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "predict-kp", str(src), "--out", target],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and fragment in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_predict_kp_removes_the_temporaries_of_a_killed_run(tmp_path):
+    src = tmp_path / "c.csv"
+    write(src, [("caffeine", 194.19, -0.07, "", "neutral")])
+    (tmp_path / ".kp.csv.x1y2.tmp").write_text("half")
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "predict-kp", str(src), "--out", "kp.csv"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "kp.csv"]

@@ -71,6 +71,26 @@ def check_out(out, kind: str | None = None, overwrite: bool = False) -> Path:
     return out
 
 
+def check_out_file(out) -> Path:
+    """An output FILE (``predict-kp --out``) checked before anything is computed: a name, not a folder, not a
+    link, in an existing writable folder. Temporaries a killed run left beside it are removed."""
+    if str(out).strip() in ("", "."):
+        raise InputError("--out", str(out), "a file name for the output CSV")
+    out = Path(out)
+    if out.is_symlink():
+        raise InputError("--out", str(out), "a real file name, not a symbolic link")
+    if out.is_dir():
+        raise InputError("--out", str(out), "a file name (a folder of that name exists)")
+    parent = out.parent
+    if not parent.is_dir():
+        raise InputError("--out", str(out), "a path in an existing folder")
+    if not os.access(parent, os.W_OK):
+        raise InputError("--out", str(out), "a path in a writable folder")
+    for stale in parent.glob(f".{out.name}.*.tmp"):          # atomic_write leftovers of a killed run
+        stale.unlink(missing_ok=True)
+    return out
+
+
 def _marked_kind(marker: Path) -> str | None:
     """The kind of run recorded in an output marker (None for a marker of an older dermsim)."""
     for line in marker.read_text(errors="replace").splitlines():

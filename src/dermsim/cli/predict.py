@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dermsim.cli.common import user_errors
+from dermsim.cli.common import check_out_file, user_errors
 
 
 def predict_kp(input: Path = typer.Argument(..., help="CSV with columns name,mw,log_kow[,pka,acid_base]"),
@@ -18,6 +18,7 @@ def predict_kp(input: Path = typer.Argument(..., help="CSV with columns name,mw,
     with user_errors():
         from dermsim.predict import predict_kp_csv
 
+        check_out_file(out)
         n = predict_kp_csv(input, out, model=model, ph=ph, hydration=hydration)
         typer.echo(f"wrote {n} rows to {out}: log_kp_cm_h = log10 kp (cm/h) from water at pH {ph:g} through the "
                    f"reference in-vitro epidermis of {model} ({hydration} hydration); a scenario's kp depends on "
