@@ -84,3 +84,14 @@ def test_a_long_run_shows_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_p
     piped = dermsim(*CLONES, "--out", tmp_path / "piped")
     assert piped.returncode == 0, piped.stderr
     assert "━" not in piped.stdout + piped.stderr and "\x1b[" not in piped.stdout + piped.stderr
+
+
+@pytest.mark.slow
+def test_writing_the_output_set_shows_progress_on_a_terminal(tmp_path):
+    """#11: a tissue run's plots take seconds; the writing step has its own progress line on a terminal."""
+    scenario = tmp_path / "t.toml"
+    scenario.write_text('[tissue]\npreset = "human-interfollicular"\nlattice_size = 32\nduration = "20 d"\n'
+                        'seed = 1\n')
+    code, printed = _on_a_terminal(["run", scenario, "--out", tmp_path / "tty"])
+    assert code == 0, printed
+    assert "writing" in printed

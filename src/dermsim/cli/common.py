@@ -210,7 +210,8 @@ def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None =
             pause_for_tests("plotting")
             return worker(function, *args)
 
-        with staged_output(out, scenario.kind, overwrite) as tmp:
+        with staged_output(out, scenario.kind, overwrite) as tmp, progress_bar("writing") as bar:
+            bar.add_task("write", total=None)               # plots of a tissue run take seconds
             written = result.save(tmp, plots=plots, draw=draw)
             pause_for_tests("writing")
     console = Console(soft_wrap=True)
