@@ -180,7 +180,11 @@ def skin_for_site(site: str, *, hydration: str = "normal", age: float | None = N
     elif site in membranes:
         table, in_vitro = membranes[site], True
     else:
-        raise InputError("skin.site", site, "a body site or membrane (see `dermsim sites list`)",
+        word = str(site).strip().lower()
+        described = [name for name, t in {**sites, **membranes}.items()
+                     if len(word) >= 3 and word in str(t.get("description", "")).lower()]
+        where = f"; {site!r} is part of {', '.join(repr(n) for n in described)}" if described else ""
+        raise InputError("skin.site", site, "a body site or membrane (see `dermsim sites list`)" + where,
                          choices=list(sites) + list(membranes))
     swell = _swelling(hydration)
     sc_src = table["stratum_corneum_thickness"].source

@@ -64,10 +64,26 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
+    from typer.exceptions import Abort
+
+    try:                               # typer >= 0.22 carries its own click
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    except ImportError:                # pragma: no cover - older typer on click
+        from click.exceptions import ClickException, NoArgsIsHelpError
+
     try:
-        app()
-    except KeyboardInterrupt:          # typer turns it into exit 130 inside a command; the same outside one
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, Abort):  # typer turns Ctrl-C into exit 130 inside a command; the same outside one
         sys.exit(130)
+    except NoArgsIsHelpError as exc:   # `dermsim` alone: the help
+        sys.stdout.write(exc.format_message() + "\n")
+        sys.exit(0)
+    except ClickException as exc:      # a usage error (missing or unknown option, bad value): one line
+        ctx = getattr(exc, "ctx", None)
+        where = "dermsim" if ctx is None else "dermsim" + ctx.command_path[len(ctx.find_root().command_path):]
+        sys.stderr.write(f"error: {where}: {exc.format_message()} (see `{where} --help`)\n")
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
