@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402  (the test extra; a missing install must fail)
 from hypothesis import strategies as st  # noqa: E402
 
 from typer.testing import CliRunner  # noqa: E402
