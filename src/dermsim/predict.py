@@ -18,6 +18,9 @@ from dermsim.errors import InputError
 from dermsim.results import atomic_write
 
 REQUIRED = ("name", "mw", "log_kow")
+#: Written in the ``note`` column of a row without a kp.
+IMPERMEABLE_NOTE = ("no kp: a macromolecule (MW above 1000 g/mol); the intact stratum corneum is treated as "
+                    "impermeable (no QSPR is extrapolated beyond it)")
 
 
 def _column(rows: list[dict], key: str, path: Path, *, optional: bool = False) -> np.ndarray:
@@ -49,12 +52,18 @@ def _safe_cell(text) -> str:
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    """Header and rows of the input CSV. Comma, semicolon or tab separated (as spreadsheets in different locales
+    write it); column names are matched case-insensitively (``MW`` is ``mw``)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            fields = [f.strip() for f in (reader.fieldnames or [])]
-            reader.fieldnames = fields
-            rows = list(reader)
+            text = fh.read()
+        header = text.splitlines()[0] if text else ""
+        delimiter = max(",;\t", key=header.count) if header else ","
+        reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
+        fields = [f.strip() for f in (reader.fieldnames or [])]
+        fields = [f.lower() if f.lower() in REQUIRED + ("pka", "acid_base") else f for f in fields]
+        reader.fieldnames = fields
+        rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError("input CSV", str(path), f"a readable CSV file ({exc.__class__.__name__})") from None
     duplicated = sorted({f for f in fields if fields.count(f) > 1})
@@ -69,7 +78,8 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
 
 def predict_kp_csv(input_path: str | Path, out_path: str | Path, *, model: str = "kasting-chen",
                    ph: float = 7.0, hydration: str = "normal") -> int:
-    """Read ``input_path``, add ``log_kp_cm_h`` (empty where impermeable), write ``out_path`` atomically."""
+    """Read ``input_path``, add ``log_kp_cm_h`` (empty where impermeable, with a ``note`` column saying why),
+    write ``out_path`` atomically; returns the number of rows."""
     from dermsim.chemistry.qspr import log_kp
 
     input_path, out_path = Path(input_path), Path(out_path)
@@ -109,13 +119,17 @@ def predict_kp_csv(input_path: str | Path, out_path: str | Path, *, model: str =
     result = log_kp(mw, log_kow, model=model, acid_base=acid_base, pka_acid=pka_acid, pka_base=pka_base,
                     ph=ph, hydration=hydration)
 
+    impermeable = ~np.isfinite(result)
+    note = [IMPERMEABLE_NOTE if bad else "" for bad in impermeable]
+
     def write(tmp):
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow([*fields, "log_kp_cm_h"])
-            for row, value in zip(rows, result):
+            writer.writerow([*fields, "log_kp_cm_h"] + (["note"] if impermeable.any() else []))
+            for row, value, why in zip(rows, result, note):
                 writer.writerow([_safe_cell(row.get(f, "")) for f in fields]
-                                + ["" if not np.isfinite(value) else f"{value:.4f}"])
+                                + ["" if not np.isfinite(value) else f"{value:.4f}"]
+                                + ([why] if impermeable.any() else []))
 
     if out_path.parent and not out_path.parent.exists():
         raise InputError("--out", str(out_path), "a path in an existing directory")

@@ -108,3 +108,29 @@ def test_predict_kp_removes_the_temporaries_of_a_killed_run(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "kp.csv"]
+
+
+def test_upper_case_headers_and_semicolon_files_are_read(tmp_path):
+    """#11: 'MW' vs 'mw' and semicolon CSVs (spreadsheets in other locales) were refused without saying why."""
+    upper = tmp_path / "upper.csv"
+    upper.write_text("Name,MW,Log_Kow\ncaffeine,194.19,-0.07\n")
+    semi = tmp_path / "semi.csv"
+    semi.write_text("name;mw;log_kow\ncaffeine;194.19;-0.07\n")
+    for src in (upper, semi):
+        out = tmp_path / f"{src.stem}_kp.csv"
+        assert predict_kp_csv(src, out) == 1
+        row = next(csv.DictReader(open(out)))
+        assert float(row["log_kp_cm_h"]) == pytest.approx(-4.04, abs=0.01)
+
+
+def test_a_macromolecule_row_says_why_it_has_no_kp(tmp_path):
+    """#11: a BSA row came back with an empty log_kp and only 'wrote 1 rows'."""
+    src = tmp_path / "bsa.csv"
+    write(src, [("BSA", 66500, -3, "", "neutral"), ("caffeine", 194.19, -0.07, "", "neutral")])
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "predict-kp", str(src), "--out", "kp.csv"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 of 2 rows have no kp" in proc.stdout
+    rows = list(csv.DictReader(open(tmp_path / "kp.csv")))
+    assert rows[0]["log_kp_cm_h"] == "" and "macromolecule" in rows[0]["note"]
+    assert rows[1]["note"] == "" and rows[1]["log_kp_cm_h"]

@@ -20,6 +20,17 @@ def predict_kp(input: Path = typer.Argument(..., help="CSV with columns name,mw,
 
         check_out_file(out)
         n = predict_kp_csv(input, out, model=model, ph=ph, hydration=hydration)
+        empty = _rows_without_kp(out)
+        if empty:
+            typer.echo(f"{empty} of {n} rows have no kp (macromolecules: the intact stratum corneum is treated as "
+                       "impermeable); the note column says so")
         typer.echo(f"wrote {n} rows to {out}: log_kp_cm_h = log10 kp (cm/h) from water at pH {ph:g} through the "
                    f"reference in-vitro epidermis of {model} ({hydration} hydration); a scenario's kp depends on "
                    "its vehicle and skin")
+
+
+def _rows_without_kp(path: Path) -> int:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        return sum(1 for row in csv.DictReader(fh) if not row["log_kp_cm_h"])
