@@ -16,6 +16,9 @@ MASS_BALANCE_TOLERANCE = 1e-8
 #: Most negative fraction of the dose an amount may show (round-off) (–).
 NEGATIVE_TOLERANCE = 1e-9
 REMEDY = "try simulation.solver = 'tr-bdf2' or a higher simulation.resolution, and report the scenario"
+#: Added to a mass-balance failure: the known cause both solvers share (docs/status.md, issue #11 item 7).
+STIFF_HINT = ("; if one layer conducts far more than its neighbour (K·D/h over ~1e4 times), double precision "
+              "cannot close the balance: thicken or merge that layer")
 
 
 def _non_finite(value, path: str = "") -> str | None:
@@ -55,7 +58,7 @@ def check_permeation(summary: dict) -> None:
     error = summary["mass_balance_relative_error"]
     if error > MASS_BALANCE_TOLERANCE:
         raise ResultCheckError(f"result check failed: mass balance closes only to {error:.2g} (allowed "
-                               f"{MASS_BALANCE_TOLERANCE:g}); {REMEDY}")
+                               f"{MASS_BALANCE_TOLERANCE:g}); {REMEDY}{STIFF_HINT}")
     fractions = dict(summary.get("fraction_of_dose") or {})
     fractions.update({f"guideline_categories.{k}": v for k, v in (summary.get("guideline_categories") or {}).items()})
     for name, value in fractions.items():
