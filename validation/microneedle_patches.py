@@ -23,26 +23,14 @@ from pathlib import Path
 import numpy as np
 
 import dermsim
-from dermsim.chemistry.compound import get_compound
-from dermsim.errors import InputError
 from dermsim.scenario import scenario_from_dict
+from microneedle_ratios import compound_table
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "microneedle_delivery"
 DEVICES = {"hydrogel_reservoir": ("hydrogel-forming-donnelly2014", "hydrogel"),
            "dissolving": ("gantrez-600um-donnelly2011", "dissolving")}
 DEFAULT_LOAD_UG = 1000.0   # when the abstract gives no load: % of the load does not depend on it without a cap
-
-
-def _compound(name: str, props: dict) -> dict:
-    try:
-        get_compound(name)
-        return {"name": name}
-    except InputError:
-        p = props[name]
-        if float(p["mw_g_per_mol"]) > 1000:     # a protein: no log Kow; any value, the SC is closed to it
-            return {"name": name, "molecular_weight": f"{p['mw_g_per_mol']} g/mol", "log_kow": -3.0}
-        return {"name": name, "molecular_weight": f"{p['mw_g_per_mol']} g/mol", "log_kow": float(p["log_kow"])}
 
 
 def rows() -> tuple[list[dict], list[str]]:
@@ -65,7 +53,7 @@ def rows() -> tuple[list[dict], list[str]]:
         mn = {"device": device, "passes": 1, "treated_area": "1 cm^2", "mode": mode,
               "load": f"{load or DEFAULT_LOAD_UG} ug"}
         hours = float(r["time_h"])
-        scenario = {"title": r["course_id"], "compound": _compound(r["compound"], props),
+        scenario = {"title": r["course_id"], "compound": compound_table(r["compound"], props),
                     "skin": {"site": "pig-ear"}, "formulation": {"concentration": "1 %", "dose": "infinite"},
                     "receptor": {"type": "sink"}, "microneedle": mn,
                     "simulation": {"duration": f"{hours:g} h", "resolution": 0.5}}

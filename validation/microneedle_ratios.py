@@ -60,8 +60,9 @@ class Row:
     predicted: dict[str, float] = field(default_factory=dict)
 
 
-def _compound_table(name: str, props: dict) -> dict:
-    """Scenario [compound]: the library entry, else the data set's properties (MW, log Kow, pKa)."""
+def compound_table(name: str, props: dict) -> dict:
+    """Scenario [compound]: the library entry, else the data set's properties (MW, log Kow, pKa; a protein gets
+    a placeholder log Kow, unused: the intact SC is closed to it)."""
     from dermsim.chemistry.compound import get_compound
     from dermsim.errors import InputError
 
@@ -70,6 +71,8 @@ def _compound_table(name: str, props: dict) -> dict:
         return {"name": name}
     except InputError:
         p = props[name]
+        if float(p["mw_g_per_mol"]) > 1000:
+            return {"name": name, "molecular_weight": f"{p['mw_g_per_mol']} g/mol", "log_kow": -3.0}
         table = {"name": name, "molecular_weight": f"{float(p['mw_g_per_mol'])} g/mol", "log_kow": float(p["log_kow"]),
                  "acid_base": p["acid_or_base"]}
         text = p["pka_values"].split("--")[0]
@@ -127,7 +130,7 @@ def rows() -> tuple[list[Row], list[tuple[str, str]]]:
         if r["donor_ph"]:
             formulation["ph"] = float(r["donor_ph"])
         compound = r["compound"]
-        scenario = {"title": r["id"], "compound": _compound_table(compound, props), "skin": {"site": membrane},
+        scenario = {"title": r["id"], "compound": compound_table(compound, props), "skin": {"site": membrane},
                     "formulation": formulation, "receptor": {"type": "sink"},
                     "microneedle": {"device": device, "passes": passes, "treated_area": "1 cm^2"},
                     "simulation": {"duration": f"{hours:g} h", "resolution": 0.5}}
