@@ -174,3 +174,12 @@ def test_session_after_the_end_says_so():
 def test_unknown_parameter_name_is_refused(params):
     with pytest.raises(InputError, match="did you mean"):
         params.with_(injury_gian=1.0)
+
+
+@pytest.mark.parametrize("change", [{"labile_fraction": 0.0}, {"labile_fraction": 1.0},
+                                    {"rapid_degradation_fraction": 1.0}, {"fibroblast_time": 0.0},
+                                    {"injury_gain": -1.0}, {"mature_half_life": float("inf")}])
+def test_parameter_overrides_outside_their_range_are_refused(params, change):
+    with pytest.raises(InputError):
+        params.with_(**change)
+    assert params.with_(injury_gain=0.0).injury_gain == 0.0

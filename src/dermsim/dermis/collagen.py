@@ -38,10 +38,14 @@ response only: the baseline is each subject's steady state. The baseline collage
 young adults (percent collagen score, Sibilla et al. as quoted by Reilly & Lozano 2021) is reported as a
 separate, descriptive factor, ``total_relative_to_young_adult``.
 
-Solution. I and F jump and decay between sessions; the system is integrated with scipy's RK45 between
-session times (impulses applied exactly at t_n), with four running integrals (deposited, degraded labile,
-matured, degraded mature) for the bookkeeping check d(L + M) = deposited − degraded. Literature behind each
-number: ``parameters/dermis_collagen.toml``. Thin evidence throughout; see the sources there.
+Solution. I and F are sums of exponentials (closed form, `CollagenModel.signal`); the pools are solved as
+departures from the steady state with their integrating factors, the remaining integrals by the trapezoidal
+rule on a 0.05-day grid holding every session and output time (`CollagenModel.solve`: second order, ~1e-5 of
+the response, a 12-month 6-session run in a few ms). Without sessions the departures are exactly zero, so the
+baseline is a steady state to round-off. `CollagenModel.solve_reference` integrates the same equations with
+scipy's RK45 (impulses applied at t_n) as the independent check. Four running integrals (deposited, degraded
+labile, matured, degraded mature) give the bookkeeping d(L + M) = deposited − degraded. Literature behind each
+number: ``parameters/dermis_collagen.toml``; the evidence is thin throughout and said so there.
 
 References
 ----------
@@ -136,12 +140,22 @@ class CollagenParameters:
     def with_(self, **changes: float) -> CollagenParameters:
         """A copy with some constants replaced (same units as the fields); unknown names are refused."""
         names = {f.name for f in fields(self)} - {"sources"}
+        fractions = {"labile_fraction": (0.0, 1.0), "rapid_degradation_fraction": (-1e-300, 1.0)}
         for key, value in changes.items():
             if key not in names:
                 raise InputError("parameter", key, f"one of {', '.join(sorted(names))}", choices=names)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-                raise InputError(key, value, "a finite number ≥ 0")
-        return replace(self, **changes)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise InputError(key, value, "a finite number")
+            lo, hi = fractions.get(key, (0.0 if key != "injury_gain" else -1e-300, math.inf))
+            if not lo < value < hi:
+                raise InputError(key, value, "a fraction in (0, 1)" if key == "labile_fraction" else
+                                 "a fraction in [0, 1)" if key in fractions else
+                                 "a number ≥ 0" if key == "injury_gain" else "a number > 0")
+        out = replace(self, **changes)
+        if out.labile_decay_rate <= 0:
+            raise InputError("labile_fraction", out.labile_fraction, "a labile share small enough that the labile "
+                             "pool is degraded as well as matured at baseline (k_d > 0)")
+        return out
 
     # derived rates (1/day) -------------------------------------------------------------------------------
     @property
