@@ -4,9 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast validation bench clean
+.PHONY: demo test test-fast validation bench clean web
 
 $(STAMP): pyproject.toml
+	command -v chromium >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }  # browser tests (as root)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
@@ -14,6 +15,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/dermsim run examples/niacinamide_serum_face.toml --out dermsim-out
+
+web: $(STAMP)
+	$(VENV)/bin/dermsim serve
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -34,6 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/epidermis_tissue.py
 	$(PY) benchmarks/finite_dose_drying.py
 	$(PY) benchmarks/batched_exact.py
+	$(PY) benchmarks/fit.py
 
 clean:
 	rm -rf $(VENV) dermsim-out

@@ -1,0 +1,341 @@
+"""What every page of the web app shares: the cached run, the library choices, one-line errors beside the field
+they name, the scenario as TOML, exact numbers, charts and the download bundle.
+
+No physics here: a page builds a scenario dict, `scenario_from_dict` validates it as it validates a TOML file, and
+`dermsim.simulate` runs it, exactly as `dermsim run` does. This module only caches and shows what they return.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import threading
+import zipfile
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit as st
+
+#: Name of the scenario file in a download bundle (`dermsim run scenario.toml` rewrites the rest of it exactly).
+SCENARIO_FILE = "scenario.toml"
+#: Results kept in memory per server (a permeation result is ~0.2 MB, a microneedle or tissue one a few MB).
+CACHE_SIZE = 48
+
+_lock = threading.Lock()
+_results: OrderedDict[str, Any] = OrderedDict()
+_underway: dict[str, threading.Event] = {}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# scenario -> result, cached
+
+def build(data: dict):
+    """The validated scenario of a page's inputs (the reader of TOML files; bad input raises `InputError`)."""
+    from dermsim.scenario import scenario_from_dict
+
+    return scenario_from_dict(data)
+
+
+def cache_key(scenario) -> str:
+    """The key of a run: the scenario as TOML, which is everything that sets the result (`dermsim run` of that
+    text gives the same result), in this process's one dermsim version."""
+    return scenario.to_toml()
+
+
+def run(scenario, progress: Callable[[float], None] | None = None):
+    """`dermsim.simulate(scenario, progress)`, memoised on `cache_key` (least recently used dropped first). A run
+    asked for while the same run is under way (another browser tab, the warm-up) waits for it instead."""
+    from dermsim import simulate
+
+    key = cache_key(scenario)
+    with _lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _results[key]
+        underway = _underway.get(key)
+        if underway is None:
+            _underway[key] = done = threading.Event()
+    if underway is not None:
+        underway.wait()
+        with _lock:
+            if key in _results:
+                return _results[key]
+        return run(scenario, progress)                  # the other run failed: this one says why
+    try:
+        result = simulate(scenario, progress=progress)
+        with _lock:
+            _results[key] = result
+            while len(_results) > CACHE_SIZE:
+                _results.popitem(last=False)
+        return result
+    finally:
+        with _lock:
+            _underway.pop(key, None)
+        done.set()
+
+
+def warm_up(pages=None) -> None:
+    """Run the opening scenario of each page into the cache (and load the chemical databases, ~3 s, once), so
+    the first visitor waits less; errors are left for the page to show."""
+    import importlib
+
+    from dermsim.web import PAGES
+
+    for module, _ in (pages or PAGES).values():
+        page = importlib.import_module(module)
+        if hasattr(page, "DEFAULTS"):
+            try:
+                run(build(page.scenario_data(page.DEFAULTS)))
+            except Exception:                             # noqa: BLE001 - the page shows it to the user
+                pass
+
+
+def run_with_progress(scenario, label: str = "simulating"):
+    """`run` with a progress bar while it simulates (removed when done; none when the result is cached)."""
+    if cache_key(scenario) in _results:
+        return run(scenario)
+    bar = st.progress(0.0, text=label)
+
+    def progress(fraction: float) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=label)
+
+    try:
+        return run(scenario, progress)
+    finally:
+        bar.empty()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# library choices (the lists behind `dermsim compounds list`, `sites list`, `vehicles list`, `devices list`)
+
+@lru_cache(maxsize=1)
+def compounds() -> list[str]:
+    from dermsim.chemistry.compound import list_compounds
+
+    return [c.name for c in list_compounds()]
+
+
+@lru_cache(maxsize=1)
+def sites() -> dict[str, str]:
+    from dermsim.anatomy import list_sites
+
+    return dict(list_sites())
+
+
+@lru_cache(maxsize=1)
+def vehicles() -> list[str]:
+    from dermsim.formulation.vehicles import list_components
+
+    return list(list_components())
+
+
+@lru_cache(maxsize=1)
+def devices() -> list[str]:
+    from dermsim.microneedles.devices import list_devices
+
+    return [d.name for d in list_devices()]
+
+
+@lru_cache(maxsize=1)
+def presets() -> dict[str, str]:
+    """Fate-rate preset name -> its model (committed-progenitor | stem-progenitor)."""
+    from dermsim.epidermis.kinetics import list_presets, load_preset
+
+    return {name: load_preset(name).model for name in list_presets()}
+
+
+def sterilisations() -> tuple[str, ...]:
+    from dermsim.microneedles.risk import STERILISATION
+
+    return STERILISATION
+
+
+# --------------------------------------------------------------------------------------------------------------
+# one-line errors beside the field
+
+class Fields:
+    """Places under the inputs where a one-line error is shown, each for the scenario fields it edits.
+
+    ``slot("formulation.concentration")`` after a widget reserves the place under it; `show` puts the message of
+    an `InputError` (the CLI's line, ``error: <field>: got ...; allowed: ...``) under the input whose field is the
+    longest prefix of the error's field, or in the general place (`general`) when none is.
+    """
+
+    def __init__(self):
+        self._slots: dict[str, Any] = {}
+        self._general = None
+
+    def slot(self, *fields: str) -> None:
+        place = st.empty()
+        for field in fields:
+            self._slots[field] = place
+
+    def general(self) -> None:
+        self._general = st.empty()
+
+    def place_of(self, field: str):
+        best = None
+        for name, place in self._slots.items():
+            if field == name or field.startswith(name + ".") or field.startswith(name + "["):
+                if best is None or len(name) > len(best[0]):
+                    best = (name, place)
+        return best[1] if best else self._general
+
+    def show(self, exc: Exception) -> None:
+        place = self.place_of(str(getattr(exc, "field", "")))
+        (place if place is not None else st).error(error_line(exc), icon=None)
+
+
+def error_line(exc: Exception) -> str:
+    """The line `dermsim` prints on stderr for this error (`dermsim.cli.common.user_errors`)."""
+    return f"error: {exc}"
+
+
+def attempt(fields: Fields, make: Callable[[], Any]):
+    """``make()`` (build a scenario, or run it); a `DermsimError` is shown beside its field and gives None, so
+    the page keeps working and the next change is tried afresh."""
+    from dermsim.errors import DermsimError
+
+    try:
+        return make()
+    except DermsimError as exc:
+        fields.show(exc)
+        return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the frame of a page
+
+def page(title: str, caption: str, inputs: Callable[[Fields], dict], label: str = "simulating"):
+    """The frame every page has: a header, the inputs on the left (``inputs(fields)`` draws them and returns the
+    scenario data), the results on the right. Returns (the right-hand column, data, scenario, result); scenario
+    or result is None when an input is bad (its line is then shown beside the field)."""
+    st.header(title)
+    st.caption(caption)
+    left, right = st.columns([1, 2], gap="large")
+    fields = Fields()
+    with left:
+        data = inputs(fields)
+    with right:
+        fields.general()
+        scenario = attempt(fields, lambda: build(data))
+        result = None if scenario is None else attempt(fields, lambda: run_with_progress(scenario, label))
+    return right, data, scenario, result
+
+
+# --------------------------------------------------------------------------------------------------------------
+# what a page shows of a result
+
+def dig(summary: dict, path: str) -> Any:
+    """``summary["a"]["b"]`` for ``"a.b"`` (None where absent)."""
+    value: Any = summary
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def exact(value: Any) -> str:
+    """A summary value as text that reads back to the same float (``repr``), '—' for None."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def numbers_table(summary: dict, rows: list[tuple[str, str, str]], key: str) -> None:
+    """The key numbers of a summary at full precision: (what, summary path, unit) per row; the page's numbers are
+    the summary's numbers, the same as `dermsim run` writes to summary.json."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"quantity": [what for what, _, _ in rows],
+                          "value": [exact(dig(summary, path)) for _, path, _ in rows],
+                          "unit": [unit for _, _, unit in rows],
+                          "summary.json key": [path for _, path, _ in rows]})
+    with st.container(key=key):
+        st.table(frame.set_index("quantity"))
+
+
+def answer(summary: dict) -> None:
+    """The answer in words, as `dermsim run` prints it."""
+    with st.container(key="answer"):
+        st.text(summary["answer"])
+    for note in summary.get("notes") or []:
+        st.caption(f"note: {note}")
+
+
+def scenario_and_summary(scenario, result, stem: str) -> None:
+    """The scenario as TOML (what `dermsim run` takes), the whole summary, and the download bundle."""
+    toml = scenario.to_toml()
+    with st.expander("scenario (TOML: `dermsim run scenario.toml` gives the same result)", expanded=False):
+        with st.container(key="scenario_toml"):
+            st.code(toml, language="toml")
+    with st.expander("summary.json", expanded=False):
+        st.json(result.summary, expanded=False)
+    st.download_button("download bundle: scenario.toml, result.nc, summary.json, report.md, plots (.zip)",
+                       data=lambda: bundle(scenario, result), file_name=f"dermsim-{slug(stem)}.zip",
+                       mime="application/zip", on_click="ignore", key="bundle")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_.") or "run"
+
+
+def bundle(scenario, result) -> bytes:
+    """A zip of scenario.toml and the output set `Result.save` writes (result.nc, summary.json, report.md,
+    plots): `dermsim run scenario.toml` writes the same files byte for byte. Entries are sorted and dated
+    1980-01-01, so the same run gives the same zip."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="dermsim-bundle-") as tmp:
+        out = Path(tmp) / "set"
+        files = [(SCENARIO_FILE, scenario.to_toml().encode("utf-8"))]
+        files += [(p.name, p.read_bytes()) for p in result.save(out, plots=True)]
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in sorted(files):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# charts (drawn by the browser from the result's arrays; matplotlib only in the bundle's plots)
+
+def line_chart(frame, x: str, y: str, colour: str | None, *, title: str, x_title: str, y_title: str,
+               log_y: bool = False, log_x: bool = False, height: int = 280):
+    """An Altair line chart of a long-form frame; on log axes the points at or below 1e-9 of the largest value
+    are left out (a log axis has no zero)."""
+    import altair as alt
+
+    if log_y and len(frame):
+        top = float(frame[y].max())
+        frame = frame[frame[y] > (top * 1e-9 if top > 0 else 0)]
+    if log_x and len(frame):
+        frame = frame[frame[x] > 0]
+    enc = {"x": alt.X(x, title=x_title, scale=alt.Scale(type="log" if log_x else "linear")),
+           "y": alt.Y(y, title=y_title, scale=alt.Scale(type="log" if log_y else "linear"))}
+    if colour is not None:
+        enc["color"] = alt.Color(colour, title=None, sort=None)
+    chart = alt.Chart(frame, title=title, height=height).mark_line().encode(**enc,
+                                                                          tooltip=[x, y] + ([colour] if colour else []))
+    st.altair_chart(chart, width="stretch")
+
+
+def long_frame(x_name: str, x, columns: dict[str, Any], value: str = "value", series: str = "series"):
+    """A long-form frame (x, series, value) from named columns over one x."""
+    import numpy as np
+    import pandas as pd
+
+    parts = [pd.DataFrame({x_name: np.asarray(x, dtype=float), series: name, value: np.asarray(v, dtype=float)})
+             for name, v in columns.items()]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({x_name: [], series: [], value: []})
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
