@@ -11,7 +11,8 @@ ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
 
 
-@pytest.mark.parametrize("kind", ["permeation", "microneedle", "tissue", "clones"])
+@pytest.mark.parametrize("kind", ["permeation", "microneedle", "tissue", "clones", "population", "sweep",
+                                  "sensitivity"])
 def test_every_schema_key_has_a_meaning_and_null_is_explained(kind):
     assert missing(kind) == []
 

@@ -11,10 +11,13 @@ import sys
 
 import typer
 
+from dermsim.cli.fit import fit
 from dermsim.cli.info import info
 from dermsim.cli.library import compounds_app, sites_app, vehicles_app
 from dermsim.cli.predict import predict_kp
 from dermsim.cli.run import permeate, run
+from dermsim.cli.studies import population, sensitivity, sweep
+from dermsim.cli.serve import serve
 from dermsim.cli.epidermis import app as epidermis_app
 from dermsim.cli.microneedles import devices_app, microneedle_app
 
@@ -39,7 +42,12 @@ def _options(version: bool = typer.Option(False, "--version", callback=_print_ve
 app.command()(run)
 app.command()(permeate)
 app.command("predict-kp")(predict_kp)
+app.command("fit")(fit)
 app.command()(info)
+app.command()(population)
+app.command()(sweep)
+app.command()(sensitivity)
+app.command()(serve)
 app.add_typer(compounds_app, name="compounds")
 app.add_typer(sites_app, name="sites")
 app.add_typer(vehicles_app, name="vehicles")

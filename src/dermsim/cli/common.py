@@ -182,11 +182,14 @@ def pause_for_tests(point: str) -> None:
 
 
 def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None = None,
-                      max_time: str | None = None, overwrite: bool = False) -> None:
+                      max_time: str | None = None, overwrite: bool = False, *, study=None,
+                      kind: str | None = None) -> None:
     """Simulate any scenario with a progress bar, write its output set into ``out`` (staged), print the answer.
 
     With plots, a `PlotWorker` warms matplotlib up on the second core while the simulation runs. The run's memory
     and time are estimated first and a run over ``max_memory`` / ``max_time`` (or the available memory) refused.
+    ``study``: instead of `simulate`, a callable ``(progress) -> Result`` (populations, sweeps, sensitivity) whose
+    result is of ``kind``.
     """
     from rich.console import Console
 
@@ -194,23 +197,24 @@ def simulate_and_save(scenario, out: Path, plots: bool, max_memory: str | None =
     from dermsim.plotworker import PlotWorker
     from dermsim.simulation import simulate
 
-    check_out(out, scenario.kind, overwrite)         # before anything is computed
+    kind = kind or ("population" if getattr(scenario, "population", None) is not None else scenario.kind)
+    check_out(out, kind, overwrite)         # before anything is computed
     limits = {"max_memory": parse_memory(max_memory), "max_time": parse_seconds(max_time)}
     with PlotWorker(enabled=plots) as worker:
-        with progress_bar(scenario.kind) as bar:
+        with progress_bar(kind) as bar:
             task = bar.add_task("sim", total=1.0)
 
             def progress(fraction: float) -> None:
                 pause_for_tests("simulating")
                 bar.update(task, completed=fraction)
 
-            result = simulate(scenario, progress=progress, **limits)
+            result = study(progress) if study is not None else simulate(scenario, progress=progress, **limits)
 
         def draw(function, *args):
             pause_for_tests("plotting")
             return worker(function, *args)
 
-        with staged_output(out, scenario.kind, overwrite) as tmp, progress_bar("writing") as bar:
+        with staged_output(out, kind, overwrite) as tmp, progress_bar("writing") as bar:
             bar.add_task("write", total=None)               # plots of a tissue run take seconds
             written = result.save(tmp, plots=plots, draw=draw)
             pause_for_tests("writing")

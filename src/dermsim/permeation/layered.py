@@ -26,10 +26,11 @@ References: Crank 1975, The Mathematics of Diffusion, ch. 4 and 12; Kasting 2001
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from dermsim.transport.mesh import LayeredMesh, layered_mesh
+from dermsim.transport.mesh import LayeredMesh, graded_shape, layered_mesh
 from dermsim.transport.system import System, TridiagonalOperator
 
 
@@ -95,90 +96,150 @@ class LayeredDiffusion:
                             [r.cells for r in self.regions], stretch=self.grading)
 
 
-def discretise(model: LayeredDiffusion) -> System:
-    """Finite-volume `System` of `LayeredDiffusion` on nodes [vehicle?] + cells + [receptor?]: a symmetric
-    tridiagonal operator (interface rule in `dermsim.transport.mesh`), outflows "supplied" (infinite
-    dose), "permeated" (sink), "cleared", "evaporated" (finite dose)."""
-    mesh = model.mesh()
-    w = mesh.widths
-    K = np.array([r.partition for r in model.regions])[mesh.region]
-    D = np.array([r.diffusivity for r in model.regions])[mesh.region]
-    k = np.array([r.clearance for r in model.regions])[mesh.region]
+#: Per-skin values `discretise_batch` may vary, and the model attribute each replaces: region arrays (B, R),
+#: vehicle and receptor arrays (B,).
+BATCH_FIELDS = {"thickness": "regions", "partition": "regions", "diffusivity": "regions", "clearance": "regions",
+                "concentration": "vehicle", "vehicle_thickness": "vehicle", "vehicle_partition": "vehicle",
+                "evaporation_rate": "vehicle", "receptor_thickness": "receptor", "receptor_partition": "receptor"}
+
+
+def _batch_values(model: LayeredDiffusion, size: int, values: dict) -> dict:
+    """Every field of `BATCH_FIELDS` as an array of ``size`` skins: ``values`` where given, else the model's."""
+    regions, veh, rec = model.regions, model.vehicle, model.receptor
+    own = {"thickness": [r.thickness for r in regions], "partition": [r.partition for r in regions],
+           "diffusivity": [r.diffusivity for r in regions], "clearance": [r.clearance for r in regions],
+           "concentration": veh.concentration, "vehicle_thickness": veh.thickness,
+           "vehicle_partition": veh.partition, "evaporation_rate": veh.evaporation_rate,
+           "receptor_thickness": rec.thickness, "receptor_partition": rec.partition}
+    out = {}
+    for name, default in own.items():
+        shape = (size, len(regions)) if BATCH_FIELDS[name] == "regions" else (size,)
+        value = np.asarray(default if values.get(name) is None else values[name], dtype=float)
+        # (reshape is cheaper than broadcast_to for the one-skin case, which every single run takes)
+        out[name] = value.reshape(shape) if value.size == size * (shape[1] if len(shape) > 1 else 1) else \
+            np.broadcast_to(value, shape)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _cell_shape(cells: tuple[int, ...], grading: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell of a mesh shape: the region index, the unnormalised width and its region's total (as
+    `dermsim.transport.mesh.layered_mesh` grades them)."""
+    shapes = [graded_shape(n, grading) for n in cells]
+    region = np.repeat(np.arange(len(cells)), cells)
+    total = np.concatenate([np.full(s.size, s.sum()) for s in shapes])
+    return region, np.concatenate(shapes), total
+
+
+def _assemble(model: LayeredDiffusion, size: int, values: dict) -> dict:
+    """The arrays of the finite-volume system of ``size`` skins sharing ``model``'s mesh shape (cells per region,
+    grading, dose kind, receptor kind); their thicknesses, K, D, clearances and vehicle and receptor values
+    from ``values`` (`BATCH_FIELDS`; the model's where not given). Every array has the skins on axis 0."""
+    v = _batch_values(model, size, values)
+    region, shape, total = _cell_shape(tuple(r.cells for r in model.regions), model.grading)
+    # as layered_mesh: widths thickness·shape/Σshape, faces their running sum, cell widths the faces' differences
+    faces = np.concatenate([np.zeros((size, 1)), np.cumsum(v["thickness"][:, region] * shape / total, axis=1)],
+                           axis=1)
+    w = np.diff(faces, axis=1)
+    K, D, k = v["partition"][:, region], v["diffusivity"][:, region], v["clearance"][:, region]
     with np.errstate(divide="ignore"):  # D = 0 (an impermeable layer) gives zero conductance
         half_resistance = w / (2.0 * K * D)  # (cm/h)^-1, from a cell centre to a face
-        g_cells = 1.0 / (half_resistance[:-1] + half_resistance[1:])
-        g_top = 1.0 / half_resistance[0]
-        g_bottom = 1.0 / half_resistance[-1]
+        g_cells = 1.0 / (half_resistance[:, :-1] + half_resistance[:, 1:])
+        g_top = 1.0 / half_resistance[:, 0]
+        g_bottom = 1.0 / half_resistance[:, -1]
 
     veh, rec = model.vehicle, model.receptor
+    column = np.zeros((size, 1))
     cap, part, loss, cond = [K * w], [K], [k * K * w], [g_cells]
-    n_cells = w.size
-    vehicle_node = receptor_node = None
+    n_cells = w.shape[1]
     offset = 0
-    vehicle_capacity = veh.partition * veh.thickness
+    vehicle_capacity = v["vehicle_partition"] * v["vehicle_thickness"]
     if not veh.infinite:
         # a film far thinner than the first cell empties into it at once; its capacity is floored so that the
         # eigenproblem stays conditioned (the amount is kept exactly through the initial value below)
-        vehicle_capacity = max(vehicle_capacity, THIN_FILM_FLOOR * float(K[0] * w[0]))
-        cap.insert(0, [vehicle_capacity])
-        part.insert(0, [veh.partition])
-        loss.insert(0, [veh.evaporation_rate * vehicle_capacity])
-        cond.insert(0, [g_top])
-        vehicle_node, offset = 0, 1
+        vehicle_capacity = np.maximum(vehicle_capacity, THIN_FILM_FLOOR * (K[:, 0] * w[:, 0]))
+        cap.insert(0, vehicle_capacity[:, None])
+        part.insert(0, v["vehicle_partition"][:, None])
+        loss.insert(0, (v["evaporation_rate"] * vehicle_capacity)[:, None])
+        cond.insert(0, g_top[:, None])
+        offset = 1
     if rec.kind == "finite":
-        cap.append([rec.partition * rec.thickness])
-        part.append([rec.partition])
-        loss.append([0.0])
-        cond.append([g_bottom])
-    capacity, partition = np.concatenate(cap), np.concatenate(part)
-    loss, g = np.concatenate(loss), np.concatenate(cond)
-    n = capacity.size
-    if rec.kind == "finite":
-        receptor_node = n - 1
+        cap.append((v["receptor_partition"] * v["receptor_thickness"])[:, None])
+        part.append(v["receptor_partition"][:, None])
+        loss.append(column)
+        cond.append(g_bottom[:, None])
+    capacity, partition = np.concatenate(cap, axis=1), np.concatenate(part, axis=1)
+    loss, g = np.concatenate(loss, axis=1), np.concatenate(cond, axis=1)
+    n = capacity.shape[1]
 
     diag = loss.copy()
-    diag[:-1] += g
-    diag[1:] += g
-    source = np.zeros(n)
-    u_donor = veh.concentration / veh.partition
+    diag[:, :-1] += g
+    diag[:, 1:] += g
+    source = np.zeros((size, n))
+    u_donor = v["concentration"] / v["vehicle_partition"]
     if veh.infinite:
-        diag[0] += g_top
-        source[0] = g_top * u_donor
+        diag[:, 0] += g_top
+        source[:, 0] = g_top * u_donor
     if rec.kind == "sink":
-        diag[offset + n_cells - 1] += g_bottom
+        diag[:, offset + n_cells - 1] += g_bottom
 
-    initial = np.zeros(n)
-    if vehicle_node is not None:
-        initial[vehicle_node] = veh.concentration * veh.thickness / vehicle_capacity   # = u_donor unless floored
+    initial = np.zeros((size, n))
+    if not veh.infinite:
+        initial[:, 0] = v["concentration"] * v["vehicle_thickness"] / vehicle_capacity   # = u_donor unless floored
 
     cells = slice(offset, offset + n_cells)
     names, weights, const = [], [], []
 
-    def add_rate(name, wvec, c0=0.0):
+    def add_rate(name, column_values, where, c0=0.0):
+        wv = np.zeros((size, n))
+        wv[:, where] = column_values
         names.append(name)
-        weights.append(wvec)
-        const.append(c0)
+        weights.append(wv)
+        const.append(c0 if np.ndim(c0) else np.full(size, float(c0)))
 
     if veh.infinite:  # supplied = ∫ g_top (u_donor − u_top) dt
-        wv = np.zeros(n)
-        wv[0] = -g_top
-        add_rate("supplied", wv, g_top * u_donor)
+        add_rate("supplied", -g_top, 0, g_top * u_donor)
     if rec.kind == "sink":
-        wv = np.zeros(n)
-        wv[offset + n_cells - 1] = g_bottom
-        add_rate("permeated", wv)
-    wv = np.zeros(n)
-    wv[cells] = k * K * w
-    add_rate("cleared", wv)
-    if vehicle_node is not None:
-        wv = np.zeros(n)
-        wv[vehicle_node] = loss[vehicle_node]
-        add_rate("evaporated", wv)
+        add_rate("permeated", g_bottom, offset + n_cells - 1)
+    add_rate("cleared", k * K * w, cells)
+    if not veh.infinite:
+        add_rate("evaporated", loss[:, 0], 0)
+    return {"capacity": capacity, "diagonal": diag, "off_diagonal": -g, "source": source, "initial": initial,
+            "rate_names": tuple(names), "rate_weights": np.stack(weights, axis=1),
+            "rate_constant": np.stack(const, axis=1), "partition": partition, "faces": faces, "region": region,
+            "cell_slice": cells, "vehicle_node": None if veh.infinite else 0,
+            "receptor_node": n - 1 if rec.kind == "finite" else None}
 
-    return System(capacity=capacity, operator=TridiagonalOperator(diag, -g), source=source, initial=initial,
-                  rate_names=tuple(names), rate_weights=np.array(weights), rate_constant=np.array(const),
-                  vehicle_node=vehicle_node, receptor_node=receptor_node, cell_slice=cells,
-                  partition=partition, mesh=mesh)
+
+def discretise(model: LayeredDiffusion) -> System:
+    """Finite-volume `System` of `LayeredDiffusion` on nodes [vehicle?] + cells + [receptor?]: a symmetric
+    tridiagonal operator (interface rule in `dermsim.transport.mesh`), outflows "supplied" (infinite
+    dose), "permeated" (sink), "cleared", "evaporated" (finite dose)."""
+    a = _assemble(model, 1, {})
+    mesh = LayeredMesh(faces=a["faces"][0], region=a["region"], region_names=tuple(r.name for r in model.regions))
+    return System(capacity=a["capacity"][0], operator=TridiagonalOperator(a["diagonal"][0], a["off_diagonal"][0]),
+                  source=a["source"][0], initial=a["initial"][0], rate_names=a["rate_names"],
+                  rate_weights=a["rate_weights"][0], rate_constant=a["rate_constant"][0],
+                  vehicle_node=a["vehicle_node"], receptor_node=a["receptor_node"], cell_slice=a["cell_slice"],
+                  partition=a["partition"][0], mesh=mesh)
+
+
+def discretise_batch(model: LayeredDiffusion, size: int, **values):
+    """``size`` skins of ``model``'s mesh shape as one `dermsim.transport.batched.SystemBatch`, assembled in one
+    vectorised pass (no model objects per skin): keyword arrays of `BATCH_FIELDS` replace the model's values,
+    region fields (size, n_regions) in the model's units (cm, cm²/h, 1/h, –), vehicle and receptor fields
+    (size,) (ug/cm³, cm, –, 1/h). Skin b is exactly `discretise` of the model with those values. Also returns
+    the node partition coefficients (size, n) and the cell faces (size, n_cells + 1), cm."""
+    from dermsim.transport.batched import SystemBatch
+
+    unknown = sorted(set(values) - set(BATCH_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown batch fields {unknown}; allowed: {sorted(BATCH_FIELDS)}")
+    a = _assemble(model, size, values)
+    batch = SystemBatch(capacity=a["capacity"], diagonal=a["diagonal"], off_diagonal=a["off_diagonal"],
+                        source=a["source"], initial=a["initial"], rate_weights=a["rate_weights"],
+                        rate_constant=a["rate_constant"], rate_names=a["rate_names"])
+    return batch, a["partition"], a["faces"]
 
 
 def steady_state_metrics(system: System, outflow: str) -> tuple[float, float]:

@@ -53,6 +53,10 @@ def simulate_permeation(scenario, progress: Callable[[float], None] | None = Non
     from dermsim.results.checks import MASS_BALANCE_TOLERANCE
     from dermsim.transport.balance import mass_balance_error
 
+    if getattr(scenario, "population", None) is not None:
+        from dermsim.studies.population import run_population
+
+        return run_population(scenario, progress=progress)
     setup = build(scenario)
     times = output_times(scenario.simulation)
     if scenario.microneedle is not None:

@@ -169,6 +169,19 @@ def check_clones(result) -> None:
         _fail("more clones hold a progenitor than hold a basal cell (progenitors are basal)")
 
 
+def check_figures(figures: dict, what: str) -> None:
+    """Figures of many skins (population, sweep): every value finite and ≥ 0 (amounts, concentrations, times)."""
+    import numpy as np
+
+    for key, values in figures.items():
+        values = np.asarray(values, dtype=float)
+        bad = ~np.isfinite(values) | (values < 0)
+        if np.any(bad):
+            i = int(np.flatnonzero(bad)[0])
+            raise ResultCheckError(f"result check failed: {key} of {what} {i} is {values[i]!r} (allowed: finite, "
+                                   f"≥ 0); {EPIDERMIS_REMEDY}")
+
+
 CHECKS = {"tissue": check_tissue, "clones": check_clones}
 
 

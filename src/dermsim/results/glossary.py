@@ -26,7 +26,8 @@ UNIT_SUFFIXES = (("_ug_h_per_cm3", "ug·h/cm³"), ("_ug_per_cm2_per_h", "ug/(cm�
                  ("_days", "d"), ("_day", "d"), ("_week", "week"), ("_h", "h"))
 
 _SAME_AT_EVERY_KIND = {
-    "kind": "result kind: permeation, microneedle (permeation with a treatment), tissue or clones",
+    "kind": "result kind: permeation, microneedle (permeation with a treatment), tissue, clones, population, sweep or "
+            "sensitivity",
     "title": "the scenario's title (empty when it has none)",
     "dermsim_version": "dermsim version that produced the result",
     "answer": "the short answer printed by the command, in words with units",
@@ -269,8 +270,76 @@ _CLONES = {
     "citations": "publications of the model and the rates",
 }
 
+_FIGURE = ("a figure of every skin, named with its unit: systemic_ug_per_cm2 (into the receptor or blood by the end), "
+           "absorbed_percent (finite doses), basal_cmax/tmax/auc/end, in_skin_end_ug_per_cm2")
+_STUDY = {
+    **_SAME_AT_EVERY_KIND,
+    "engine": "where the batches ran: serial (this process) or dask (a local or remote Dask cluster)",
+    "resolution": "mesh resolution of every skin (1 = dermsim's default mesh)",
+    "seed": "random seed of the design (null: a grid has none)",
+}
+_POPULATION = {
+    **_STUDY,
+    "compound": "compound name (null: an unnamed solute)",
+    "site": "body site or membrane of the scenario",
+    "dose": "infinite or finite",
+    "receptor": "sink, finite (well-mixed receptor) or blood (in vivo)",
+    "subjects": "[subjects] number of virtual subjects",
+    "duration_h": "simulated time after application",
+    "variability": "the spreads the subjects were drawn from",
+    "variability.cv.*": "coefficient of variation of a lognormal factor of mean 1 on the site's preset value",
+    "variability.thickness_correlation": "correlation of the stratum corneum and viable epidermis thickness factors",
+    "variability.sigma_ln.*": "σ of the log of each sampled factor (the SC diffusivity's is what the kp spread leaves "
+                              "after the SC thickness spread)",
+    "variability.sources.*": "where each spread comes from (a publication, or 'scenario override')",
+    "figures": "percentiles over the subjects of every figure",
+    "figures.*": _FIGURE + "; p5, p50, p95 (percentiles) and mean over the subjects",
+    "systemic_dose_ug": "[ug] percentiles of the systemic amount times the exposed area; null: no population.area",
+    "systemic_dose_ug.*": "[ug] p5, p50, p95 or mean",
+    "area_cm2": "exposed skin area (null: not given, so no systemic dose in ug)",
+    "resolution_check": "the reference subject (every factor 1) at the scenario's mesh and at the population's",
+    "resolution_check.scenario_resolution": "the scenario's mesh resolution",
+    "resolution_check.population_resolution": "the population's mesh resolution",
+    "resolution_check.figures.*": "a figure of the reference subject at both resolutions and their relative difference",
+}
+_SWEEP = {
+    **_STUDY,
+    "design": "grid (every combination of the lists) or lhs (Latin hypercube over the ranges)",
+    "points": "[points] number of design points",
+    "varied": "the fields varied, as given",
+    "varied[].path": "the field (a scenario path, or a model layer's field such as stratum_corneum.thickness)",
+    "varied[].values": "the values of a grid (null: a Latin hypercube range)",
+    "varied[].low": "low end of the range, with its unit (null: a list was given)",
+    "varied[].high": "high end of the range, with its unit (null: a list was given)",
+    "varied[].log": "spaced or sampled evenly in log",
+    "range": "min and max of every figure over the points",
+    "range.*": _FIGURE + "; its min and max over the points",
+    "table": "the points with their fields and figures (the first 200; result.nc and table.csv hold all)",
+    "table[].*": "a varied field (as given) or a figure of the point",
+    "table_complete": "whether the table lists every point",
+}
+_SENSITIVITY = {
+    **_STUDY,
+    "seed": "random seed of the Sobol or Morris sample",
+    "method": "sobol (Saltelli sampling, first and total indices) or morris (elementary effects)",
+    "samples": "Sobol base sample N or Morris trajectories r",
+    "second_order": "whether Sobol second-order indices were computed (null: Morris)",
+    "runs": "[runs] model runs of the design",
+    "parameters": "the parameters and how each was drawn",
+    "parameters[].path": "the field",
+    "parameters[].distribution": "uniform, loguniform (over low..high) or lognormal factor (mean 1, σ(ln) = sigma_ln)",
+    "parameters[].low": "low end of the range in unit (null: a lognormal factor)",
+    "parameters[].high": "high end of the range in unit (null: a lognormal factor)",
+    "parameters[].sigma_ln": "σ of the log of a lognormal factor (null: a range)",
+    "parameters[].unit": "unit of low and high",
+    "indices": "indices of every figure by parameter (null: the figure did not change over the design)",
+    "indices.*": "per parameter: Sobol first, first_conf, total, total_conf (95 % bootstrap half-widths) or Morris "
+                 "mu_star, mu_star_conf, sigma (in the figure's unit); null: the figure did not change",
+}
+
 #: Result kind -> key path -> meaning (``[unit] meaning`` where the key name states no unit).
-MEANINGS: dict[str, dict[str, str]] = {"permeation": _PERMEATION, "tissue": _TISSUE, "clones": _CLONES}
+MEANINGS: dict[str, dict[str, str]] = {"permeation": _PERMEATION, "tissue": _TISSUE, "clones": _CLONES,
+                                       "population": _POPULATION, "sweep": _SWEEP, "sensitivity": _SENSITIVITY}
 
 
 def unit_of(key: str, meaning: str) -> str:
@@ -370,7 +439,7 @@ def markdown() -> str:
              "fractions are 0–1. A permeation run with needles (kind `microneedle`) has the permeation keys plus "
              "the `microneedle` section. `*` stands for a name (a layer, a parameter), `[]` for each entry of a list.",
              ""]
-    for kind in ("permeation", "tissue", "clones"):
+    for kind in ("permeation", "tissue", "clones", "population", "sweep", "sensitivity"):
         lines += [f"## {kind}" + (" and microneedle" if kind == "permeation" else ""), "",
                   "| key | unit | may be null | meaning |", "|---|---|---|---|"]
         declared = schema_keys(SUMMARIES[kind])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 class Outputs:
     plots: str
     report: str
+    tables: str | None = None      # ``function(result, out_dir) -> list[Path]``: CSV tables (written with or without plots)
 
     def plot_function(self):
         return _resolve(self.plots)
@@ -23,12 +24,21 @@ class Outputs:
     def report_function(self):
         return _resolve(self.report)
 
+    def table_function(self):
+        return _resolve(self.tables) if self.tables else None
+
 
 OUTPUTS: dict[str, Outputs] = {
     "permeation": Outputs("dermsim.permeation.plots:save_all", "dermsim.permeation.report:markdown"),
     "microneedle": Outputs("dermsim.microneedles.plots:save_all", "dermsim.microneedles.report:markdown"),
     "tissue": Outputs("dermsim.epidermis.tissue_plots:save_all", "dermsim.epidermis.report:tissue_markdown"),
     "clones": Outputs("dermsim.epidermis.clone_plots:save_result", "dermsim.epidermis.report:clones_markdown"),
+    "population": Outputs("dermsim.studies.plots:save_population", "dermsim.studies.report:population_markdown",
+                          "dermsim.studies.report:write_table"),
+    "sweep": Outputs("dermsim.studies.plots:save_sweep", "dermsim.studies.report:sweep_markdown",
+                     "dermsim.studies.report:write_table"),
+    "sensitivity": Outputs("dermsim.studies.plots:save_sensitivity", "dermsim.studies.report:sensitivity_markdown",
+                           "dermsim.studies.report:write_indices"),
 }
 
 

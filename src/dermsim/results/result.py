@@ -96,6 +96,8 @@ class Result:
             atomic_write(written[0], lambda p: self._dataset.to_netcdf(p, engine="netcdf4", encoding=encoding))
         written.append(write_json(out / SUMMARY_FILE, self.summary))
         kind = outputs(self.kind)
+        if kind.table_function() is not None:
+            written += kind.table_function()(self, out)
         if plots:
             written += (draw or (lambda fn, *args: fn(*args)))(kind.plot_function(), self, out)
         written.append(write_text(out / REPORT_FILE, kind.report_function()(self, plots)))

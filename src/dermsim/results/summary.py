@@ -196,9 +196,69 @@ class ClonesSummary(Summary):
     citations: list[str]
 
 
+class Percentiles(Section):
+    """5th, 50th and 95th percentiles and the mean of one figure over the subjects (its unit in its key)."""
+
+    p5: float
+    p50: float
+    p95: float
+    mean: float
+
+
+class PopulationSummary(Summary):
+    """A virtual population of one permeation scenario: percentiles of every figure over the subjects."""
+
+    kind: Literal["population"]
+    compound: str | None
+    site: str
+    dose: Literal["infinite", "finite"]
+    receptor: Literal["sink", "finite", "blood"]
+    duration_h: float
+    subjects: int
+    seed: int
+    engine: Literal["serial", "dask"]
+    variability: dict[str, Any]
+    figures: dict[str, Percentiles]
+    systemic_dose_ug: Percentiles | None
+    area_cm2: float | None
+    resolution_check: dict[str, Any]
+
+
+class SweepSummary(Summary):
+    """A sweep: the design and the figures of its points."""
+
+    kind: Literal["sweep"]
+    design: Literal["grid", "lhs"]
+    seed: int | None
+    points: int
+    engine: Literal["serial", "dask"]
+    resolution: float
+    varied: list[dict[str, Any]]
+    range: dict[str, dict[str, float]]
+    table: list[dict[str, Any]]
+    table_complete: bool
+
+
+class SensitivitySummary(Summary):
+    """A global sensitivity study: the parameters, the design and the indices of each figure."""
+
+    kind: Literal["sensitivity"]
+    method: Literal["sobol", "morris"]
+    samples: int
+    second_order: bool | None
+    runs: int
+    seed: int
+    engine: Literal["serial", "dask"]
+    resolution: float
+    parameters: list[dict[str, Any]]
+    indices: dict[str, dict[str, dict[str, float]] | None]
+
+
 #: Result kind -> its summary schema.
 SUMMARIES: dict[str, type[Summary]] = {"permeation": PermeationSummary, "microneedle": PermeationSummary,
-                                       "tissue": TissueSummary, "clones": ClonesSummary}
+                                       "tissue": TissueSummary, "clones": ClonesSummary,
+                                       "population": PopulationSummary, "sweep": SweepSummary,
+                                       "sensitivity": SensitivitySummary}
 
 
 def validated(kind: str, summary: dict) -> dict:

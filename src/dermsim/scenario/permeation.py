@@ -17,6 +17,7 @@ from dermsim.errors import InputError
 from dermsim.formulation.concentration import StatedConcentration, StatedDose, parse_concentration, parse_dose
 
 from dermsim.scenario.edit import ScenarioMethods
+from dermsim.scenario.population import PopulationSpec
 from dermsim.scenario.spec import Spec
 from dermsim.scenario.quantities import (Area, ConcentrationOrZero, Density, Diffusivity, Force, Frequency,
                                          Length, LengthOrZero, Mass, MolarMass, Pressure, Rate, Speed, Temperature,
@@ -241,6 +242,7 @@ class PermeationScenario(ScenarioMethods, Spec):
     transport: TransportSpec = TransportSpec()
     simulation: SimulationSpec = SimulationSpec()
     microneedle: MicroneedleTreatmentSpec | None = None
+    population: PopulationSpec | None = None
 
     @field_validator("compound")
     @classmethod

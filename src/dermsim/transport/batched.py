@@ -70,7 +70,8 @@ class BatchResult:
 
     times : (n_t,) h; stored : (B, n_t) amount in each system, Σ C u; cumulative : (B, n_rates, n_t)
     outflows Q_j (rows = ``rate_names``); initial_amount : (B,) C·u₀; u : (B, n_t, n) nodal states
-    (ug/cm³), None unless asked for.
+    (ug/cm³), None unless asked for; observed : (B, n_obs, n_t) the linear observables p·u(t) asked for
+    (`solve_batch`), None unless asked for.
     """
 
     times: np.ndarray
@@ -79,6 +80,7 @@ class BatchResult:
     cumulative: np.ndarray
     initial_amount: np.ndarray
     u: np.ndarray | None = None
+    observed: np.ndarray | None = None
 
     def flow(self, name: str) -> np.ndarray:
         """Cumulative outflow ``name`` (B, n_t), ug/cm²."""
@@ -175,8 +177,10 @@ def _modal_sum(lam, times, step, c_e, c_1, c_2) -> np.ndarray:
     return out
 
 
-def _solve_chunk(batch: SystemBatch, rows: slice, times: np.ndarray, step, states: bool, method: str):
-    """stored (b, n_t), cumulative (b, n_rates, n_t) and u (b, n_t, n) or None for ``rows`` of the batch."""
+def _solve_chunk(batch: SystemBatch, rows: slice, times: np.ndarray, step, states: bool, method: str,
+                 observables: np.ndarray | None = None):
+    """stored (b, n_t), cumulative (b, n_rates, n_t), u (b, n_t, n) or None, and the observables
+    (b, n_obs, n_t) or None for ``rows`` of the batch."""
     cap = batch.capacity[rows]
     root = np.sqrt(cap)
     lam, vecs = _eigen(batch.diagonal[rows] / cap, batch.off_diagonal[rows] / (root[:, :-1] * root[:, 1:]), method)
@@ -184,18 +188,22 @@ def _solve_chunk(batch: SystemBatch, rows: slice, times: np.ndarray, step, state
     beta = (batch.source[rows] / root)[:, None, :] @ vecs             # (b, 1, n) = (Vᵀ C^-½ b)ᵀ
     stored_w = root[:, None, :] @ vecs                                # stored = stored_w · Vᵀv
     rate_w = (batch.rate_weights[rows] / root[:, None, :]) @ vecs     # Q_j' = rate_w · Vᵀv + f0
-    zero = np.zeros_like(rate_w)
-    c_e = np.concatenate([stored_w * alpha, zero], axis=1)
-    c_1 = np.concatenate([stored_w * beta, rate_w * alpha], axis=1)
-    c_2 = np.concatenate([np.zeros_like(stored_w), rate_w * beta], axis=1)
+    # values p·u = (p C^-½ V)·(Vᵀ C^½ u): stored has p = C, the observables their own p
+    value_w = stored_w if observables is None else np.concatenate(
+        [stored_w, (observables[rows] / root[:, None, :]) @ vecs], axis=1)
+    n_values = value_w.shape[1]
+    c_e = np.concatenate([value_w * alpha, np.zeros_like(rate_w)], axis=1)
+    c_1 = np.concatenate([value_w * beta, rate_w * alpha], axis=1)
+    c_2 = np.concatenate([np.zeros_like(value_w), rate_w * beta], axis=1)
     out = _modal_sum(lam, times, step, c_e, c_1, c_2)
-    cumulative = out[:, 1:] + batch.rate_constant[rows][:, :, None] * times
+    cumulative = out[:, n_values:] + batch.rate_constant[rows][:, :, None] * times
+    observed = out[:, 1:n_values] if observables is not None else None
     u = None
     if states:
         ex, phi1, phi2 = phi_functions(lam, times)
         modes = ex * alpha.transpose(0, 2, 1) + phi1 * beta.transpose(0, 2, 1)
         u = ((vecs @ modes) / root[:, :, None]).transpose(0, 2, 1)
-    return out[:, 0], cumulative, u
+    return out[:, 0], cumulative, u, observed
 
 
 def _uniform_step(times: np.ndarray) -> float | None:
@@ -208,9 +216,12 @@ def _uniform_step(times: np.ndarray) -> float | None:
 
 
 @single_threaded_blas
-def solve_batch(batch: SystemBatch, times, states: bool = False, eigen: str = "auto") -> BatchResult:
+def solve_batch(batch: SystemBatch, times, states: bool = False, eigen: str = "auto",
+                observables: np.ndarray | None = None) -> BatchResult:
     """Exact solutions of every system of ``batch`` at ``times`` (h, ≥ 0, from each initial state);
     ``states``: also return the nodal u (B, n_t, n), ug/cm³. Cumulative outflows start at 0.
+    ``observables`` (B, n_obs, n): weights p of linear functionals p·u(t) returned as ``observed``
+    (B, n_obs, n_t) without forming the states (e.g. p = K w / h over a layer's cells: its mean concentration).
 
     ``eigen``: "stack" (one `numpy.linalg.eigh` call per chunk), "loop" (`scipy.linalg.eigh_tridiagonal`
     per system, faster on long chains) or "auto": "stack" up to `STACK_MAX_NODES` nodes, else "loop".
@@ -223,16 +234,24 @@ def solve_batch(batch: SystemBatch, times, states: bool = False, eigen: str = "a
     stored = np.empty((n_b, times.size))
     cumulative = np.empty((n_b, len(batch.rate_names), times.size))
     u = np.empty((n_b, times.size, n)) if states else None
+    if observables is not None:
+        observables = np.asarray(observables, dtype=float)
+        if observables.ndim != 3 or observables.shape[0] != n_b or observables.shape[2] != n:
+            raise InputError("observables", f"shape {observables.shape}", f"(B, n_obs, n) = ({n_b}, n_obs, {n})")
+    observed = np.empty((n_b, observables.shape[1], times.size)) if observables is not None else None
     step = _uniform_step(times)
     chunk = max(1, CHUNK_FLOATS // (n * n))
     for start in range(0, n_b, chunk):                                # chunks, not skins
         rows = slice(start, min(start + chunk, n_b))
-        stored[rows], cumulative[rows], u_rows = _solve_chunk(batch, rows, times, step, states, method)
+        stored[rows], cumulative[rows], u_rows, obs_rows = _solve_chunk(batch, rows, times, step, states, method,
+                                                                        observables)
         if states:
             u[rows] = u_rows
+        if observed is not None:
+            observed[rows] = obs_rows
     initial = np.einsum("bn,bn->b", batch.capacity, batch.initial)
     return BatchResult(times=times, rate_names=batch.rate_names, stored=stored, cumulative=cumulative,
-                       initial_amount=initial, u=u)
+                       initial_amount=initial, u=u, observed=observed)
 
 
 def _mesh_shape(model) -> str:

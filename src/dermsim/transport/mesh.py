@@ -33,13 +33,18 @@ def graded_widths(thickness: float, n_cells: int, stretch: float) -> np.ndarray:
     stretch : ratio of the widest (middle) to the narrowest (face) cell (≥ 1). Keeping it fixed while
         refining keeps the mesh mapping smooth, so the scheme stays second order.
     """
+    shape = graded_shape(n_cells, stretch)
+    return thickness * shape / shape.sum()
+
+
+def graded_shape(n_cells: int, stretch: float) -> np.ndarray:
+    """Relative cell widths of `graded_widths` (unnormalised: the face cells are 1)."""
     if n_cells < 1:
         raise ValueError("n_cells must be ≥ 1")
     half = n_cells // 2
     ratio = stretch ** (1.0 / max(half - (0 if n_cells % 2 else 1), 1))
     growth = ratio ** np.arange(half)
-    shape = np.concatenate([growth, [ratio**half] if n_cells % 2 else [], growth[::-1]])
-    return thickness * shape / shape.sum()
+    return np.concatenate([growth, [ratio**half] if n_cells % 2 else [], growth[::-1]])
 
 
 @dataclass(frozen=True)
