@@ -40,7 +40,7 @@ def test_one_skin_of_a_batch_is_the_simulate_summary(name):
            "in_skin_end_ug_per_cm2": sum(s["amount_in_layer_end_ug_per_cm2"].values())}
     if s["fraction_of_dose"]:
         got["absorbed_percent"] = 100 * s["fraction_of_dose"]["permeated"]
-    assert set(got) == set(figures)
+    assert set(got) | {"flux_end_ug_per_cm2_per_h"} == set(figures)      # the flux: test_flux_at_the_end_...
     for key, value in got.items():
         assert figures[key][0] == pytest.approx(value, rel=1e-12, abs=1e-300), key
 
@@ -88,3 +88,10 @@ def test_what_does_not_batch_is_refused_in_one_line(change, field):
     with pytest.raises(InputError) as err:
         template(scenario)
     assert str(err.value).startswith(field + ":") and "\n" not in str(err.value)
+
+
+def test_flux_at_the_end_of_a_long_infinite_dose_is_the_steady_flux():
+    scenario = scenario_from_dict({"compound": {"name": "caffeine"}, "skin": {"site": "heat-separated-epidermis"},
+                                   "formulation": {"concentration": "1 %"}, "simulation": {"duration": "72 h"}})
+    steady = simulate(scenario).summary["steady_flux_ug_per_cm2_per_h"]
+    assert evaluate(template(scenario), {}, 1)["flux_end_ug_per_cm2_per_h"][0] == pytest.approx(steady, rel=1e-3)

@@ -271,7 +271,8 @@ _CLONES = {
 }
 
 _FIGURE = ("a figure of every skin, named with its unit: systemic_ug_per_cm2 (into the receptor or blood by the end), "
-           "absorbed_percent (finite doses), basal_cmax/tmax/auc/end, in_skin_end_ug_per_cm2")
+           "absorbed_percent (finite doses), basal_cmax/tmax/auc/end, in_skin_end_ug_per_cm2, flux_end_ug_per_cm2_per_h "
+           "(over the last output interval)")
 _STUDY = {
     **_SAME_AT_EVERY_KIND,
     "engine": "where the batches ran: serial (this process) or dask (a local or remote Dask cluster)",

@@ -166,7 +166,7 @@ def _result(scenario, spec, spread, tpl, factors, values, figures, bands, check,
 
 
 def _unit(key: str) -> str:
-    for suffix, unit in (("_ug_per_cm2", "ug/cm^2"), ("_ug_per_cm3", "ug/cm^3"), ("_ug_h_per_cm3", "ug*h/cm^3"),
+    for suffix, unit in (("_ug_per_cm2_per_h", "ug/cm^2/h"), ("_ug_per_cm2", "ug/cm^2"), ("_ug_per_cm3", "ug/cm^3"), ("_ug_h_per_cm3", "ug*h/cm^3"),
                          ("_percent", "%"), ("_h", "h")):
         if key.endswith(suffix):
             return unit

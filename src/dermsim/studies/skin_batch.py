@@ -37,6 +37,7 @@ FIGURES = {
     "basal_auc_ug_h_per_cm3": "area under the basal-layer concentration (trapezoid over the output times)",
     "basal_end_ug_per_cm3": "basal-layer concentration at the end",
     "in_skin_end_ug_per_cm2": "amount per area in the skin at the end",
+    "flux_end_ug_per_cm2_per_h": "flux into the receptor or blood over the last output interval",
 }
 
 
@@ -204,7 +205,8 @@ def evaluate(tpl: SkinBatchTemplate, values: dict[str, np.ndarray], size: int | 
     systemic = obs["receptor"] if tpl.systemic == "receptor" else res.flow(tpl.systemic)
     scale = _check(res, systemic)
     systemic = clip_round_off(systemic, scale[:, None])        # −1e-9 of a skin's largest amount: round-off
-    out = {"systemic_ug_per_cm2": systemic[:, -1].copy(), "in_skin_end_ug_per_cm2": obs["in_skin"][:, -1].copy()}
+    out = {"systemic_ug_per_cm2": systemic[:, -1].copy(), "in_skin_end_ug_per_cm2": obs["in_skin"][:, -1].copy(),
+           "flux_end_ug_per_cm2_per_h": (systemic[:, -1] - systemic[:, -2]) / (tpl.times[-1] - tpl.times[-2])}
     if tpl.applied is not None:
         applied = batch.capacity[:, 0] * batch.initial[:, 0]
         out["absorbed_percent"] = 100.0 * systemic[:, -1] / applied
