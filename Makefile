@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/finite_dose_drying.py
 	$(PY) benchmarks/batched_exact.py
 	$(PY) benchmarks/fit.py
+	$(PY) benchmarks/population.py
+	$(PY) benchmarks/protocol.py
 
 clean:
 	rm -rf $(VENV) dermsim-out

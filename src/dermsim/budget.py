@@ -199,7 +199,23 @@ def _clones(s) -> Estimate:
                     "fewer clones (--clones), fewer output times or a shorter duration")
 
 
-_ESTIMATES = {"permeation": _permeation, "tissue": _tissue, "clones": _clones}
+#: Seconds of one permeation run of a protocol's product (a finite dose with a drying vehicle, or with needles:
+#: 20-150 ms on the 2-core machine, benchmarks/protocol.py), and bytes per protocol day and per event.
+_PROTOCOL_RUN_SECONDS, _PROTOCOL_DAY_BYTES, _PROTOCOL_EVENT_BYTES = 0.15, 2e3, 2e3
+
+
+def _protocol(s) -> Estimate:
+    """Distinct product runs (each product on intact skin and after each session table) and the event tables."""
+    p = s.protocol
+    days = p.duration / 24.0
+    runs = len(p.applications) * (1 + 2 * len(p.sessions))
+    events = days * 24 * len(p.applications) + days * len(p.sessions)      # at most hourly applications, daily sessions
+    return Estimate(days * _PROTOCOL_DAY_BYTES + events * _PROTOCOL_EVENT_BYTES, runs * _PROTOCOL_RUN_SECONDS,
+                    f"{len(p.applications)} products × {len(p.sessions)} session tables over {days:.3g} days",
+                    "fewer products or session tables, or a shorter duration")
+
+
+_ESTIMATES = {"permeation": _permeation, "tissue": _tissue, "clones": _clones, "protocol": _protocol}
 
 
 def estimate(scenario) -> Estimate:

@@ -15,6 +15,7 @@ RUNNERS = {
     "permeation": "dermsim.permeation.run:simulate_permeation",
     "tissue": "dermsim.epidermis.tissue_simulation:simulate_tissue",
     "clones": "dermsim.epidermis.clone_scenario:simulate_clones_scenario",
+    "protocol": "dermsim.protocols.run:simulate_protocol",
 }
 
 

@@ -15,6 +15,7 @@ from dermsim.cli.fit import fit
 from dermsim.cli.info import info
 from dermsim.cli.library import compounds_app, sites_app, vehicles_app
 from dermsim.cli.predict import predict_kp
+from dermsim.cli.protocol import app as protocol_app
 from dermsim.cli.run import permeate, run
 from dermsim.cli.studies import population, sensitivity, sweep
 from dermsim.cli.serve import serve
@@ -54,6 +55,7 @@ app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(devices_app, name="devices")
 app.add_typer(microneedle_app, name="microneedle")
 app.add_typer(epidermis_app, name="epidermis")
+app.add_typer(protocol_app, name="protocol")
 
 
 def _interrupted(signum, frame) -> None:

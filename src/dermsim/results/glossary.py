@@ -26,8 +26,8 @@ UNIT_SUFFIXES = (("_ug_h_per_cm3", "ug·h/cm³"), ("_ug_per_cm2_per_h", "ug/(cm�
                  ("_days", "d"), ("_day", "d"), ("_week", "week"), ("_h", "h"))
 
 _SAME_AT_EVERY_KIND = {
-    "kind": "result kind: permeation, microneedle (permeation with a treatment), tissue, clones, population, sweep or "
-            "sensitivity",
+    "kind": "result kind: permeation, microneedle (permeation with a treatment), tissue, clones, population, sweep, "
+            "sensitivity or protocol",
     "title": "the scenario's title (empty when it has none)",
     "dermsim_version": "dermsim version that produced the result",
     "answer": "the short answer printed by the command, in words with units",
@@ -338,9 +338,75 @@ _SENSITIVITY = {
                  "mu_star, mu_star_conf, sigma (in the figure's unit); null: the figure did not change",
 }
 
+_PROTOCOL = {
+    **_SAME_AT_EVERY_KIND,
+    "site": "body site of the protocol's skin",
+    "age_years": "age of the skin",
+    "duration_days": "length of the protocol",
+    "sessions": "every microneedle session of the course, in order",
+    "sessions[].session": "session number (1 = first)",
+    "sessions[].time_day": "when it happens",
+    "sessions[].table": "which [[protocol.sessions]] table it comes from (0 = first)",
+    "sessions[].device": "the device",
+    "sessions[].deepest_layer_reached": "layer the channels end in",
+    "sessions[].effective_depth_um": "channel depth",
+    "sessions[].channels_per_cm2": "distinct channels per cm² of treated skin",
+    "sessions[].total_channels": "[channels] distinct channels over the treated area",
+    "sessions[].dermal_volume_fraction": "fraction of the dermis volume the channels puncture (drives the collagen model)",
+    "sessions[].expected_bleeding_points": "[points] expected bleeding points over the treated area",
+    "sessions[].pain_percent_of_26g_needle": "pain relative to one 26-G needle insertion",
+    "sessions[].infection_risk_index": "relative infection index (1 = 100 non-decontaminated punctures open 1 h); not "
+                                       "an incidence",
+    "sessions[].wound_surface_area_cm2": "summed channel surface area",
+    "sessions[].barrier_recovery_time_h": "time for the barrier to recover after the session",
+    "sessions[].home_use_flags": "warnings for home use, each with its source",
+    "applications": "every product over the course",
+    "applications[].product": "product name",
+    "applications[].applications": "[applications] times it is applied",
+    "applications[].after_needling": "[applications] of them while channels of a session were open",
+    "applications[].basal_cmax_intact_ug_per_cm3": "highest basal-layer peak of an application on intact skin; "
+                                                   "null: never applied on intact skin (or no basal layer)",
+    "applications[].basal_cmax_after_needling_ug_per_cm3": "highest basal-layer peak of an application with open "
+                                                           "channels; null: never applied right after needling",
+    "applications[].basal_cmax_ratio_after_needling": "[–] the two peaks' ratio; null: one of them is missing",
+    "applications[].course_basal_auc_ug_h_per_cm3": "basal-layer AUC summed over the applications (each followed until "
+                                                    "the next); null: no basal layer",
+    "applications[].course_systemic_ug_per_cm2": "amount reaching the blood summed over the applications; null: none",
+    "applications[].course_applied_ug_per_cm2": "amount applied over the course; null: an infinite dose",
+    "collagen": "dermal collagen over the course (dermsim.dermis.collagen)",
+    "collagen.total_change_end_percent": "total collagen at the end relative to the subject's baseline",
+    "collagen.peak_change_percent": "largest change of total collagen",
+    "collagen.peak_day": "[day] when it is largest",
+    "collagen.labile_end": "[fraction of baseline total collagen] labile (type III-rich) pool at the end",
+    "collagen.mature_end": "[fraction of baseline total collagen] mature (type I-rich) pool at the end",
+    "collagen.model": "the model and what in it is fitted",
+    "risk": "risk over the course",
+    "risk.course": "sums over the sessions",
+    "risk.course.sessions": "[sessions] number of sessions",
+    "risk.course.expected_bleeding_points": "[points] summed over the sessions",
+    "risk.course.wound_surface_area_cm2": "summed over the sessions",
+    "risk.course.infection_risk_index_max": "largest relative infection index of a session",
+    "risk.course.infection_risk_index_sum": "summed relative infection index",
+    "risk.course.reaches_dermis": "whether a session's channels reach the dermis",
+    "risk.course.home_use_flags": "every home-use warning of the course, once",
+    "risk.published_rates": "published adverse-event counts of comparable clinical courses (empty: none applies)",
+    "risk.published_rates[].id": "entry of parameters/adverse_events.toml",
+    "risk.published_rates[].event": "the adverse event",
+    "risk.published_rates[].events": "[patients] with the event",
+    "risk.published_rates[].patients": "[patients] in the series",
+    "risk.published_rates[].rate": "[fraction] events / patients",
+    "risk.published_rates[].rate_95ci": "[fraction] Jeffreys 95 % interval",
+    "risk.published_rates[].course": "the course the series had",
+    "risk.published_rates[].source": "publication",
+    "risk.published_rates_apply": "to which courses the published rates apply",
+    "risk.no_data": "questions with no published numbers",
+    "not_coupled": "parts of a protocol not yet simulated (said, not ignored)",
+}
+
 #: Result kind -> key path -> meaning (``[unit] meaning`` where the key name states no unit).
 MEANINGS: dict[str, dict[str, str]] = {"permeation": _PERMEATION, "tissue": _TISSUE, "clones": _CLONES,
-                                       "population": _POPULATION, "sweep": _SWEEP, "sensitivity": _SENSITIVITY}
+                                       "population": _POPULATION, "sweep": _SWEEP, "sensitivity": _SENSITIVITY,
+                                       "protocol": _PROTOCOL}
 
 
 def unit_of(key: str, meaning: str) -> str:
@@ -440,7 +506,7 @@ def markdown() -> str:
              "fractions are 0–1. A permeation run with needles (kind `microneedle`) has the permeation keys plus "
              "the `microneedle` section. `*` stands for a name (a layer, a parameter), `[]` for each entry of a list.",
              ""]
-    for kind in ("permeation", "tissue", "clones", "population", "sweep", "sensitivity"):
+    for kind in ("permeation", "tissue", "clones", "population", "sweep", "sensitivity", "protocol"):
         lines += [f"## {kind}" + (" and microneedle" if kind == "permeation" else ""), "",
                   "| key | unit | may be null | meaning |", "|---|---|---|---|"]
         declared = schema_keys(SUMMARIES[kind])

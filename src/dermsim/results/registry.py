@@ -39,6 +39,8 @@ OUTPUTS: dict[str, Outputs] = {
                      "dermsim.studies.report:write_table"),
     "sensitivity": Outputs("dermsim.studies.plots:save_sensitivity", "dermsim.studies.report:sensitivity_markdown",
                            "dermsim.studies.report:write_indices"),
+    "protocol": Outputs("dermsim.protocols.plots:save_all", "dermsim.protocols.report:markdown",
+                        "dermsim.protocols.report:write_tables"),
 }
 
 

@@ -254,11 +254,25 @@ class SensitivitySummary(Summary):
     indices: dict[str, dict[str, dict[str, float]] | None]
 
 
+class ProtocolSummary(Summary):
+    """A treatment protocol over weeks: sessions, products, dermal collagen, risk over the course."""
+
+    kind: Literal["protocol"]
+    site: str
+    age_years: float
+    duration_days: float
+    sessions: list[dict[str, Any]]
+    applications: list[dict[str, Any]]
+    collagen: dict[str, Any]
+    risk: dict[str, Any]
+    not_coupled: list[str]
+
+
 #: Result kind -> its summary schema.
 SUMMARIES: dict[str, type[Summary]] = {"permeation": PermeationSummary, "microneedle": PermeationSummary,
                                        "tissue": TissueSummary, "clones": ClonesSummary,
                                        "population": PopulationSummary, "sweep": SweepSummary,
-                                       "sensitivity": SensitivitySummary}
+                                       "sensitivity": SensitivitySummary, "protocol": ProtocolSummary}
 
 
 def validated(kind: str, summary: dict) -> dict:

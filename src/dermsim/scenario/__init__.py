@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Scenario", "PermeationScenario", "TissueScenario", "ClonesScenario", "KINDS", "load_scenario",
            "scenario_from_dict", "scenario_kind"]
 
-KINDS = ("permeation", "tissue", "clones")
+KINDS = ("permeation", "tissue", "clones", "protocol")
 #: Tables only a permeation scenario has (they decide the kind of a file without a ``kind`` key).
 PERMEATION_TABLES = ("compound", "formulation", "receptor", "transport", "microneedle")
 
@@ -40,6 +40,10 @@ def _model(kind: str):
         return PermeationScenario
     if kind == "clones":
         return ClonesScenario
+    if kind == "protocol":
+        from dermsim.scenario.protocol import ProtocolScenario
+
+        return ProtocolScenario
     from dermsim.epidermis.tissue_spec import TissueScenario
 
     return TissueScenario
@@ -65,6 +69,8 @@ def scenario_kind(data: dict, default: str = "permeation") -> str:
         return "tissue"
     if "clones" in data:
         return "clones"
+    if "protocol" in data:
+        return "protocol"
     if any(table in data for table in PERMEATION_TABLES):
         return "permeation"
     return default

@@ -1,0 +1,78 @@
+"""Plots of a protocol Result (PNG): the whole course with its events marked, and the risk of each session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from dermsim.plotting import MIN_FONT, _figure, legend_below, save_figures, wrapped
+
+
+def _title(fig, result, what: str) -> None:
+    s = result.summary
+    line = f"{what}: {s['site']}, age {s['age_years']:g}, {s['duration_days']:g} days"
+    fig.suptitle(wrapped(fig, f"{s['title']}\n{line}" if s.get("title") else line), fontsize=10)
+
+
+def course(result):
+    """Dermal collagen (total, labile, mature) over the course with the sessions marked; below, the basal-layer
+    peak of every application (filled: applied while the channels were open)."""
+    v = result.values
+    _, fig, _ = _figure(figsize=(8, 5.6))
+    fig.clear()
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    t = v("time")
+    top.plot(t, 100 * (v("collagen_total") - 1), color="k", label="total collagen")
+    top.plot(t, 100 * (v("collagen_labile") - v("collagen_labile")[0]), color="#e6550d", ls="--",
+             label="new labile (type III-rich) pool")
+    top.plot(t, 100 * (v("collagen_mature") - v("collagen_mature")[0]), color="#3182bd", ls=":",
+             label="mature (type I-rich) pool")
+    top.set_ylabel("change from baseline (%)")
+    if "session_time" in result:
+        for k, ts in enumerate(v("session_time")):
+            for ax in (top, bottom):
+                ax.axvline(ts, color="0.6", lw=0.8, label="microneedle session" if (k == 0 and ax is top) else None)
+    if "application_time" in result:
+        products = v("application_product")
+        cmax = v("application_basal_cmax_ug_per_cm3")
+        after = v("application_after_needling").astype(bool)
+        for name in dict.fromkeys(products):
+            mine = products == name
+            for flag, marker in ((False, "o"), (True, "s")):
+                m = mine & (after == flag) & np.isfinite(cmax)
+                if m.any():
+                    bottom.plot(v("application_time")[m], cmax[m], marker, ms=3 if not flag else 5, ls="none",
+                                label=f"{name}" + (" (channels open)" if flag else ""))
+        if np.any(cmax > 0):
+            bottom.set_yscale("log")
+    bottom.set_ylabel("basal-layer peak (µg/cm³)", fontsize=MIN_FONT + 1)
+    bottom.set_xlabel("day of the protocol")
+    legend_below(fig, top, bottom, columns=3)
+    _title(fig, result, "the course")
+    return fig
+
+
+def session_risk(result):
+    """Expected bleeding points and the relative infection index of every session."""
+    v = result.values
+    _, fig, ax = _figure(figsize=(7, 3.8))
+    n = v("session")
+    ax.bar(n - 0.2, v("session_bleeding_points"), 0.4, color="#de2d26", label="expected bleeding points")
+    ax.set_ylabel("bleeding points")
+    ax.set_xlabel("session")
+    ax.set_xticks(n)
+    twin = ax.twinx()
+    twin.bar(n + 0.2, v("session_infection_index"), 0.4, color="#756bb1",
+             label="infection index (relative, right axis)")
+    twin.set_ylabel("infection index (relative)")
+    legend_below(fig, ax, twin, columns=2)
+    _title(fig, result, "risk of each session")
+    return fig
+
+
+def save_all(result, out_dir: Path) -> list[Path]:
+    figures = {"protocol_course.png": lambda: course(result)}
+    if "session" in result:
+        figures["protocol_session_risk.png"] = lambda: session_risk(result)
+    return save_figures(Path(out_dir), figures)

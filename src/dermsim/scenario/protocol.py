@@ -1,0 +1,87 @@
+"""The protocol scenario: a skin followed over weeks or months through a schedule of events.
+
+    kind = "protocol"
+    title = "Acne scars: six 1.5 mm roller sessions a month apart, hyaluronic acid serum after each"
+    [skin]
+    site = "face"
+    age = 35
+    [protocol]
+    duration = "12 months"
+    [[protocol.sessions]]                 # microneedle sessions: a [microneedle] table plus a schedule
+    device = "roller-192-1.5mm"
+    passes = 8
+    treated_area = "100 cm^2"
+    repeat = "every 4 weeks x 6"
+    [[protocol.applications]]             # products: a compound and a [formulation] table plus a schedule
+    name = "serum"
+    compound = { name = "niacinamide" }
+    formulation = { concentration = "5 %", dose = "2 mg/cm^2", vehicle = "water" }
+    repeat = "twice daily"
+
+A schedule is written once with a repetition rule: ``repeat`` ("once", "daily", "twice daily", "3 times daily",
+"weekly", "every 4 weeks x 6") or the fields ``start``, ``every``, ``count``, ``until``, ``times`` (clock times
+"08:00") and ``days`` (weekdays "mon", …; day 0 of the protocol is ``protocol.start_weekday``).
+Sun exposure, sleep and dry-air periods are not part of this increment of the protocol engine (issue #13): a
+table for them is refused in one line rather than ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from dermsim.scenario.edit import ScenarioMethods
+from dermsim.scenario.permeation import CompoundSpec, FormulationSpec, MicroneedleTreatmentSpec
+from dermsim.scenario.quantities import Time, TimeOrZero
+from dermsim.scenario.spec import Spec
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Most events of one schedule (twice daily for ten years is 7,300).
+MAX_EVENTS = 20_000
+
+
+class Schedule(Spec):
+    """When an event happens (times in h inside; see the module docstring)."""
+
+    repeat: str | None = None
+    start: TimeOrZero = 0.0
+    every: Time | None = None
+    count: int | None = Field(None, ge=1, le=MAX_EVENTS)
+    until: Time | None = None
+    times: list[str] | None = Field(None, min_length=1, max_length=24)
+    days: list[Literal[WEEKDAYS]] | None = Field(None, min_length=1, max_length=7)
+
+
+class SessionSpec(MicroneedleTreatmentSpec, Schedule):
+    """A microneedle session repeated on a schedule (the fields of ``[microneedle]`` and of `Schedule`)."""
+
+
+class ApplicationSpec(Schedule):
+    """A product applied on a schedule: its compound and formulation as in a permeation scenario."""
+
+    name: str | None = None
+    compound: CompoundSpec
+    formulation: FormulationSpec
+
+
+class ProtocolSkinSpec(Spec):
+    site: str = "face"
+    age: float = Field(45.0, ge=18, le=100)
+    hydration: Literal["dry", "normal", "hydrated"] | None = None
+
+
+class ProtocolSpec(Spec):
+    duration: Time
+    start_weekday: Literal[WEEKDAYS] = "mon"
+    sessions: list[SessionSpec] = Field([], max_length=50)
+    applications: list[ApplicationSpec] = Field([], max_length=20)
+
+
+class ProtocolScenario(ScenarioMethods, Spec):
+    """A treatment protocol over weeks or months (see the module docstring)."""
+
+    kind: Literal["protocol"] = "protocol"
+    title: str = ""
+    skin: ProtocolSkinSpec = ProtocolSkinSpec()
+    protocol: ProtocolSpec

@@ -1,0 +1,108 @@
+"""A protocol couples sessions, products, dermis and risk: the serum right after needling is not the serum a
+day later, more sessions make more collagen, one session leaves none, and bad input is one line."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dermsim import load_scenario, simulate
+from dermsim.errors import InputError
+from dermsim.scenario import scenario_from_dict
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = sorted((ROOT / "examples" / "protocols").glob("*.toml"))
+SERUM = {"name": "serum", "compound": {"name": "niacinamide"},
+         "formulation": {"concentration": "5 %", "dose": "2 mg/cm^2", "vehicle": "water"}}
+ROLLER = {"device": "roller-192-1.5mm", "passes": 8, "treated_area": "100 cm^2"}
+
+
+def protocol(duration="8 weeks", sessions=(), applications=(), age=40):
+    return scenario_from_dict({"kind": "protocol", "skin": {"site": "face", "age": age},
+                               "protocol": {"duration": duration, "sessions": list(sessions),
+                                            "applications": list(applications)}})
+
+
+def test_the_serum_right_after_needling_differs_from_the_serum_a_day_later():
+    s = simulate(protocol(sessions=[ROLLER | {"repeat": "once", "start": "8 h"}],
+                          applications=[SERUM | {"start": "8.1 h", "repeat": "once"},
+                                        SERUM | {"name": "serum a day later", "start": "32 h", "repeat": "once"}]))
+    right_after, day_later = s.summary["applications"]
+    assert right_after["after_needling"] == 1 and day_later["after_needling"] == 0
+    assert right_after["basal_cmax_after_needling_ug_per_cm3"] > 5 * day_later["basal_cmax_intact_ug_per_cm3"]
+    # the intact-skin run is the plain permeation scenario, number for number
+    alone = simulate(scenario_from_dict({"compound": {"name": "niacinamide"}, "skin": {"site": "face", "age": 40},
+                                         "formulation": SERUM["formulation"],
+                                         "simulation": {"duration": "168 h"}})).summary   # followed 7 days
+    assert day_later["basal_cmax_intact_ug_per_cm3"] == pytest.approx(alone["basal_layer"]["cmax_ug_per_cm3"],
+                                                                      rel=1e-12)
+
+
+def test_more_sessions_more_collagen_and_one_session_leaves_none():
+    one = simulate(protocol("26 weeks", [ROLLER | {"repeat": "once"}])).summary["collagen"]
+    six = simulate(protocol("26 weeks", [ROLLER | {"repeat": "every 4 weeks x 6"}])).summary["collagen"]
+    assert six["peak_change_percent"] > 1.5 * one["peak_change_percent"] > 0
+    assert six["total_change_end_percent"] > one["total_change_end_percent"]
+    assert abs(one["total_change_end_percent"]) < 0.1           # a single session: no lasting change
+
+
+def test_risk_adds_up_over_the_sessions_and_cites_its_rates():
+    s = simulate(protocol("26 weeks", [ROLLER | {"repeat": "every 4 weeks x 3"}])).summary
+    per = [x["expected_bleeding_points"] for x in s["sessions"]]
+    assert s["risk"]["course"]["expected_bleeding_points"] == pytest.approx(sum(per), rel=1e-12)
+    rates = {r["id"]: r for r in s["risk"]["published_rates"]}
+    pih = rates["pih_dogra2014"]
+    assert (pih["events"], pih["patients"]) == (5, 36)
+    assert pih["rate_95ci"][0] < 5 / 36 < pih["rate_95ci"][1]
+    assert rates["serious_juhasz2020"]["rate_95ci"][1] < 0.003       # 0 of 1845
+    assert all(r["source"] for r in s["risk"]["published_rates"])
+    home = simulate(protocol("4 weeks", [{"device": "roller-192-0.25mm", "passes": 6, "treated_area": "300 cm^2",
+                                          "repeat": "weekly"}])).summary["risk"]
+    assert home["published_rates"] == [] and any("home use" in x for x in home["no_data"])
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"protocol": {"duration": "4 weeks"}}, "protocol"),
+    ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"repeat": "every 2 weeks x 3"}]}},
+     "protocol.sessions[0].count"),
+    ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"device": "roler"}]}}, "protocol.sessions[0].device"),
+    ({"protocol": {"duration": "4 weeks"}, "skin": {"site": "heat-separated-epidermis"},
+      "sun": {"uv": "1 MED"}}, "sun"),
+    ({"protocol": {"duration": "4 weeks", "applications": [SERUM | {"repeat": "daily"}]},
+      "skin": {"site": "heat-separated-epidermis"}}, "skin.site"),
+])
+def test_bad_protocols_are_one_line(data, field):
+    with pytest.raises(InputError) as err:
+        simulate(scenario_from_dict({"kind": "protocol"} | data))
+    assert str(err.value).startswith(field) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_run_from_the_cli(path, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "protocol", "run", str(path), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["kind"] == "protocol" and (out / "protocol_course.png").exists()
+    assert np.isfinite(summary["collagen"]["total_change_end_percent"])
+
+
+def test_there_are_the_four_examples_the_issue_asks_for():
+    names = {p.stem for p in EXAMPLES}
+    assert {"acne_scars_roller_1.5mm", "home_roller_0.25mm_weekly_serum", "retinol_niacinamide_routine",
+            "single_session_control"} <= names
+
+
+def test_cli_bad_protocol_is_exit_2_and_nothing_written(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('kind = "protocol"\n[protocol]\nduration = "4 weeks"\n[[protocol.sessions]]\n'
+                   'device = "roller-192-1.5mm"\nrepeat = "every 2 weeks x 3"\n')
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "protocol", "run", str(bad), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.startswith("error: protocol.sessions[0].count:")
+    assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
