@@ -25,7 +25,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 CHANGES = [("/", "concentration", ["1 %", "2 %", "3 %", "4 %", "6 %", "7 %", "1 %"]),
            ("/", "duration", ["12 h", "36 h", "48 h", "12 h"]),
            ("/microneedle", "passes", ["2", "3", "5", "2"]),
-           ("/renewal", "tissue_seed", ["1", "2", "3", "1"])]
+           ("/renewal", "tissue_seed", ["1", "2", "3", "1"]),
+           ("/many-skins", "subjects", ["1000", "1500", "3000", "1000"])]
 
 
 def serve() -> tuple[subprocess.Popen, str]:
@@ -81,7 +82,8 @@ def apptest_times() -> list[tuple[str, str, float, bool]]:
 
     from dermsim.web import PAGES
 
-    modules = {"/": PAGES["permeation"][0], "/microneedle": PAGES["microneedle"][0], "/renewal": PAGES["renewal"][0]}
+    modules = {"/": PAGES["permeation"][0], "/microneedle": PAGES["microneedle"][0], "/renewal": PAGES["renewal"][0],
+               "/many-skins": PAGES["many-skins"][0]}
     rows = []
     for path, key, values in CHANGES:
         at = AppTest.from_string(f"import importlib\nimportlib.import_module({modules[path]!r}).render()",

@@ -15,4 +15,5 @@ APP = Path(__file__).with_name("app.py")
 #: url path -> (module, title) of each page, in the order of the navigation.
 PAGES = {"permeation": ("dermsim.web.permeation_page", "Permeation"),
          "microneedle": ("dermsim.web.microneedle_page", "Microneedle treatment"),
-         "renewal": ("dermsim.web.renewal_page", "Epidermal renewal")}
+         "renewal": ("dermsim.web.renewal_page", "Epidermal renewal"),
+         "many-skins": ("dermsim.web.studies_page", "Many skins")}

@@ -27,20 +27,19 @@ ROWS = [("kp (as an infinite dose of the vehicle)", "kp_cm_per_h", "cm/h"),
         ("fraction of dose evaporated", "fraction_of_dose.evaporated", ""),
         ("mass balance relative error", "mass_balance_relative_error", "")]
 
-DEFAULT_SMILES = "CN1C=NC2=C1C(=O)N(C(=O)N2C)C"      # caffeine
 NO_VEHICLE = "(not given: water)"
 
 
 #: The inputs as the page opens (the scenario of ``examples/niacinamide_serum_face.toml`` without its pH and
 #: profile times); widget key -> value.
-DEFAULTS = {"compound_source": "library", "compound": "niacinamide", "smiles": DEFAULT_SMILES, "site": "face",
-            "concentration": "5 %", "dose": "2 mg/cm^2", "vehicle": NO_VEHICLE, "ph": "", "occluded": False,
-            "duration": "24 h", "threshold": "1 ug/mL"}
+DEFAULTS = {"compound_source": "library", "compound": "niacinamide", "smiles": shared.DEFAULT_SMILES,
+            "site": "face", "concentration": "5 %", "dose": "2 mg/cm^2", "vehicle": NO_VEHICLE, "ph": "",
+            "occluded": False, "duration": "24 h", "threshold": "1 ug/mL"}
 
 
 def scenario_data(values: dict) -> dict:
     """The scenario data of the page's inputs (as `dermsim permeate` builds it from its options)."""
-    compound = values["compound"] if values["compound_source"] == "library" else values["smiles"]
+    compound, table = shared.compound_of(values)
     formulation = {"concentration": values["concentration"], "dose": values["dose"], "occluded": values["occluded"]}
     if values["vehicle"] != NO_VEHICLE:
         formulation["vehicle"] = values["vehicle"]
@@ -49,42 +48,27 @@ def scenario_data(values: dict) -> dict:
     simulation = {"duration": values["duration"]}
     if values["threshold"].strip():
         simulation["basal_threshold"] = values["threshold"]
-    return {"title": f"{compound} on {values['site']}",
-            "compound": {"name": compound} if values["compound_source"] == "library" else {"smiles": compound},
-            "skin": {"site": values["site"]}, "formulation": formulation, "simulation": simulation}
+    return {"title": f"{compound} on {values['site']}", "compound": table, "skin": {"site": values["site"]},
+            "formulation": formulation, "simulation": simulation}
 
 
 def inputs(fields: shared.Fields) -> dict:
     """The input widgets; returns their values (widget key -> value)."""
-    d, values = DEFAULTS, {}
-    values["compound_source"] = st.radio("compound from", ["library", "SMILES"], horizontal=True,
-                                         key="compound_source")
-    if values["compound_source"] == "library":
-        names = shared.compounds()
-        values["compound"] = st.selectbox("compound", names, index=names.index(d["compound"]), key="compound")
-        values["smiles"] = d["smiles"]
-    else:
-        values["smiles"] = st.text_input("SMILES", d["smiles"], key="smiles")
-        values["compound"] = d["compound"]
-    fields.slot("compound", "smiles")
-    site_names = list(shared.sites())
-    values["site"] = st.selectbox("body site or membrane", site_names, index=site_names.index(d["site"]), key="site",
-                                  help="`dermsim sites list`")
-    fields.slot("skin")
-    values["concentration"] = st.text_input("concentration", d["concentration"], key="concentration",
-                                            help="e.g. '5 %' (w/w), '5 % w/v', '10 mg/mL', '10 mM'")
-    fields.slot("formulation.concentration")
-    values["dose"] = st.text_input("dose", d["dose"], key="dose", help="'infinite', '2 mg/cm^2' or '10 uL/cm^2'")
-    fields.slot("formulation.dose")
+    d = DEFAULTS
+    values = shared.compound_input(fields, d["compound"], d["smiles"])
+    values["site"] = shared.site_input(fields, d["site"])
+    values["concentration"] = shared.text_field(fields, "concentration", d["concentration"], "concentration",
+                                                "formulation.concentration", help=shared.CONCENTRATION_HELP)
+    values["dose"] = shared.text_field(fields, "dose", d["dose"], "dose", "formulation.dose",
+                                       help="'infinite', '2 mg/cm^2' or '10 uL/cm^2'")
     values["vehicle"] = st.selectbox("vehicle", [NO_VEHICLE] + shared.vehicles(), key="vehicle",
                                      help="`dermsim vehicles list`")
     values["ph"] = st.text_input("vehicle pH (empty: not given)", d["ph"], key="ph")
     values["occluded"] = st.checkbox("occluded", d["occluded"], key="occluded")
     fields.slot("formulation")
-    values["duration"] = st.text_input("duration", d["duration"], key="duration")
-    fields.slot("simulation.duration")
-    values["threshold"] = st.text_input("basal-layer threshold (empty: none)", d["threshold"], key="threshold")
-    fields.slot("simulation")
+    values["duration"] = shared.text_field(fields, "duration", d["duration"], "duration", "simulation.duration")
+    values["threshold"] = shared.text_field(fields, "basal-layer threshold (empty: none)", d["threshold"],
+                                            "threshold", "simulation")
     return values
 
 

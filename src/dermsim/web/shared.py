@@ -1,8 +1,10 @@
-"""What every page of the web app shares: the cached run, the library choices, one-line errors beside the field
-they name, the scenario as TOML, exact numbers, charts and the download bundle.
+"""What every page of the web app shares: the cached run, the library choices and the inputs every permeation
+scenario has, one-line errors beside the field they name, the scenario as TOML, exact numbers, charts and the
+download bundle.
 
 No physics here: a page builds a scenario dict, `scenario_from_dict` validates it as it validates a TOML file, and
-`dermsim.simulate` runs it, exactly as `dermsim run` does. This module only caches and shows what they return.
+`dermsim.simulate` runs it, exactly as `dermsim run` does (or a study of many skins runs it, as `dermsim
+population`, `sweep` or `sensitivity` do). This module only caches and shows what they return.
 """
 
 from __future__ import annotations
@@ -40,18 +42,20 @@ def build(data: dict):
     return scenario_from_dict(data)
 
 
-def cache_key(scenario) -> str:
+def cache_key(scenario, study=None) -> str:
     """The key of a run: the scenario as TOML, which is everything that sets the result (`dermsim run` of that
-    text gives the same result), in this process's one dermsim version."""
-    return scenario.to_toml()
+    text gives the same result), in this process's one dermsim version; for a study, its ``key`` (the command
+    and options that run it) too."""
+    return scenario.to_toml() if study is None else f"{study.key}\n{scenario.to_toml()}"
 
 
-def run(scenario, progress: Callable[[float], None] | None = None):
-    """`dermsim.simulate(scenario, progress)`, memoised on `cache_key` (least recently used dropped first). A run
-    asked for while the same run is under way (another browser tab, the warm-up) waits for it instead."""
+def run(scenario, progress: Callable[[float], None] | None = None, study=None):
+    """`dermsim.simulate(scenario, progress)`, or ``study.run(scenario, progress)`` for a study of many skins (an
+    object with ``key`` and ``run``), memoised on `cache_key` (least recently used dropped first). A run asked for
+    while the same run is under way (another browser tab, the warm-up) waits for it instead."""
     from dermsim import simulate
 
-    key = cache_key(scenario)
+    key = cache_key(scenario, study)
     with _lock:
         if key in _results:
             _results.move_to_end(key)
@@ -64,9 +68,9 @@ def run(scenario, progress: Callable[[float], None] | None = None):
         with _lock:
             if key in _results:
                 return _results[key]
-        return run(scenario, progress)                  # the other run failed: this one says why
+        return run(scenario, progress, study)           # the other run failed: this one says why
     try:
-        result = simulate(scenario, progress=progress)
+        result = simulate(scenario, progress=progress) if study is None else study.run(scenario, progress)
         with _lock:
             _results[key] = result
             while len(_results) > CACHE_SIZE:
@@ -89,22 +93,23 @@ def warm_up(pages=None) -> None:
         page = importlib.import_module(module)
         if hasattr(page, "DEFAULTS"):
             try:
-                run(build(page.scenario_data(page.DEFAULTS)))
+                study = page.study(page.DEFAULTS) if hasattr(page, "study") else None
+                run(build(page.scenario_data(page.DEFAULTS)), study=study)
             except Exception:                             # noqa: BLE001 - the page shows it to the user
                 pass
 
 
-def run_with_progress(scenario, label: str = "simulating"):
+def run_with_progress(scenario, label: str = "simulating", study=None):
     """`run` with a progress bar while it simulates (removed when done; none when the result is cached)."""
-    if cache_key(scenario) in _results:
-        return run(scenario)
+    if cache_key(scenario, study) in _results:
+        return run(scenario, study=study)
     bar = st.progress(0.0, text=label)
 
     def progress(fraction: float) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=label)
 
     try:
-        return run(scenario, progress)
+        return run(scenario, progress, study)
     finally:
         bar.empty()
 
@@ -152,6 +157,55 @@ def sterilisations() -> tuple[str, ...]:
     from dermsim.microneedles.risk import STERILISATION
 
     return STERILISATION
+
+
+# --------------------------------------------------------------------------------------------------------------
+# inputs every permeation scenario has (the same keys, labels and error places on every page)
+
+#: The SMILES a page offers first when the compound is typed (caffeine).
+DEFAULT_SMILES = "CN1C=NC2=C1C(=O)N(C(=O)N2C)C"
+
+
+def compound_input(fields: "Fields", default: str, smiles: str = DEFAULT_SMILES) -> dict:
+    """A compound from the library (key ``compound``) or as a SMILES (key ``smiles``), chosen by the radio
+    ``compound_source``; returns those three values (the unchosen one at its default)."""
+    values = {"compound_source": st.radio("compound from", ["library", "SMILES"], horizontal=True,
+                                          key="compound_source")}
+    if values["compound_source"] == "library":
+        names = compounds()
+        values["compound"] = st.selectbox("compound", names, index=names.index(default), key="compound")
+        values["smiles"] = smiles
+    else:
+        values["smiles"] = st.text_input("SMILES", smiles, key="smiles")
+        values["compound"] = default
+    fields.slot("compound", "smiles")
+    return values
+
+
+def compound_of(values: dict) -> tuple[str, dict]:
+    """(the compound's name or SMILES, the scenario's ``[compound]`` table) of `compound_input`'s values."""
+    if values["compound_source"] == "library":
+        return values["compound"], {"name": values["compound"]}
+    return values["smiles"], {"smiles": values["smiles"]}
+
+
+def site_input(fields: "Fields", default: str) -> str:
+    """The body site or membrane (key ``site``; `dermsim sites list`)."""
+    names = list(sites())
+    site = st.selectbox("body site or membrane", names, index=names.index(default), key="site",
+                        help="`dermsim sites list`")
+    fields.slot("skin")
+    return site
+
+
+def text_field(fields: "Fields", label: str, default: str, key: str, field: str, help: str | None = None) -> str:
+    """A text input (a quantity with its unit, as in a TOML file) with the place of ``field``'s error under it."""
+    value = st.text_input(label, default, key=key, help=help)
+    fields.slot(field)
+    return value
+
+
+CONCENTRATION_HELP = "e.g. '5 %' (w/w), '5 % w/v', '10 mg/mL', '10 mM'"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -210,34 +264,43 @@ def attempt(fields: Fields, make: Callable[[], Any]):
 # --------------------------------------------------------------------------------------------------------------
 # the frame of a page
 
-def page(title: str, caption: str, inputs: Callable[[Fields], dict], label: str = "simulating"):
+def page(title: str, caption: str, inputs: Callable[[Fields], Any], label: str = "simulating"):
     """The frame every page has: a header, the inputs on the left (``inputs(fields)`` draws them and returns the
-    scenario data), the results on the right. Returns (the right-hand column, data, scenario, result); scenario
-    or result is None when an input is bad (its line is then shown beside the field)."""
+    scenario data, or (scenario data, study) for a study of many skins, see `run`), the results on the right.
+    Returns (the right-hand column, data, scenario, result); scenario or result is None when an input is bad (its
+    line is then shown beside the field)."""
     st.header(title)
     st.caption(caption)
     left, right = st.columns([1, 2], gap="large")
     fields = Fields()
     with left:
         data = inputs(fields)
+    data, study = data if isinstance(data, tuple) else (data, None)
     with right:
         fields.general()
         scenario = attempt(fields, lambda: build(data))
-        result = None if scenario is None else attempt(fields, lambda: run_with_progress(scenario, label))
+        result = None if scenario is None else attempt(fields, lambda: run_with_progress(scenario, label, study))
     return right, data, scenario, result
 
 
 # --------------------------------------------------------------------------------------------------------------
 # what a page shows of a result
 
-def dig(summary: dict, path: str) -> Any:
-    """``summary["a"]["b"]`` for ``"a.b"`` (None where absent)."""
+def dig(summary: dict, path: str | tuple[str, ...]) -> Any:
+    """``summary["a"]["b"]`` for ``"a.b"`` or ``("a", "b")`` (a tuple where a key has dots; None where absent)."""
     value: Any = summary
-    for part in path.split("."):
+    for part in (path.split(".") if isinstance(path, str) else path):
         if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]
     return value
+
+
+def key_text(path: str | tuple[str, ...]) -> str:
+    """A summary path as shown: ``a.b``, with a key that has dots in brackets (``indices.x["dermis.thickness"]``)."""
+    if isinstance(path, str):
+        return path
+    return "".join(f'["{part}"]' if "." in part else ("." if i else "") + part for i, part in enumerate(path))
 
 
 def exact(value: Any) -> str:
@@ -262,6 +325,20 @@ def numbers_table(summary: dict, rows: list[tuple[str, str, str]], key: str) -> 
         st.table(frame.set_index("quantity"))
 
 
+def numbers_grid(summary: dict, rows: list[tuple[str, str | tuple[str, ...], str]], columns: list[str],
+                 key: str) -> None:
+    """Numbers of a summary at full precision in a grid: one row per (what, summary path, unit), labelled by its
+    path, and one column per key under it (``summary[path][column]``), labelled by that key."""
+    import pandas as pd
+
+    values = [dig(summary, path) or {} for _, path, _ in rows]
+    frame = pd.DataFrame({"summary.json key": [key_text(path) for _, path, _ in rows]}
+                         | {c: [exact(v.get(c)) for v in values] for c in columns}
+                         | {"quantity": [what for what, _, _ in rows], "unit": [unit for _, _, unit in rows]})
+    with st.container(key=key):
+        st.table(frame.set_index("summary.json key"))
+
+
 def answer(summary: dict) -> None:
     """The answer in words, as `dermsim run` prints it."""
     with st.container(key="answer"):
@@ -270,10 +347,10 @@ def answer(summary: dict) -> None:
         st.caption(f"note: {note}")
 
 
-def scenario_and_summary(scenario, result, stem: str) -> None:
-    """The scenario as TOML (what `dermsim run` takes), the whole summary, and the download bundle."""
+def scenario_and_summary(scenario, result, stem: str, command: str = "dermsim run scenario.toml") -> None:
+    """The scenario as TOML (what ``command`` takes), the whole summary, and the download bundle."""
     toml = scenario.to_toml()
-    with st.expander("scenario (TOML: `dermsim run scenario.toml` gives the same result)", expanded=False):
+    with st.expander(f"scenario (TOML: `{command}` gives the same result)", expanded=False):
         with st.container(key="scenario_toml"):
             st.code(toml, language="toml")
     with st.expander("summary.json", expanded=False):
@@ -289,8 +366,8 @@ def slug(text: str) -> str:
 
 def bundle(scenario, result) -> bytes:
     """A zip of scenario.toml and the output set `Result.save` writes (result.nc, summary.json, report.md,
-    plots): `dermsim run scenario.toml` writes the same files byte for byte. Entries are sorted and dated
-    1980-01-01, so the same run gives the same zip."""
+    plots): `dermsim run scenario.toml` (or the study's command) writes the same files byte for byte. Entries
+    are sorted and dated 1980-01-01, so the same run gives the same zip."""
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="dermsim-bundle-") as tmp:
         out = Path(tmp) / "set"
