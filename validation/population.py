@@ -97,5 +97,7 @@ def _figure(fig_dir: Path, kp: np.ndarray, m: dict) -> None:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/validation_population")
+    import tempfile
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.gettempdir()) / "validation_population"
     print("\n".join(section(out)))

@@ -27,8 +27,15 @@ def numbers(page) -> dict[str, str]:
     return rows
 
 
-def toml(page) -> str:
-    return page.locator(".st-key-scenario_toml code").first.text_content()
+def toml(page, containing: str | None = None) -> str:
+    """The scenario TOML the page shows; with ``containing``, once it shows that text (the TOML is drawn after the
+    numbers, so a test that reads it right after the numbers change must wait for it)."""
+    locator = page.locator(".st-key-scenario_toml code").first
+    if containing is not None:
+        from playwright.sync_api import expect
+
+        expect(locator).to_contain_text(containing, timeout=ANSWER_TIMEOUT * 1000)
+    return locator.text_content()
 
 
 def wait_for_change(page, selector: str, old: str, timeout: float = ANSWER_TIMEOUT) -> float:
@@ -65,7 +72,7 @@ def test_permeation_page_in_chromium(page, tmp_path):
     before = page.locator(".st-key-numbers").inner_text()
     type_into(page, "concentration", "1 %")
     answered = wait_for_change(page, ".st-key-numbers", before)
-    assert 'concentration = "1 %"' in toml(page)
+    assert 'concentration = "1 %"' in toml(page, containing='concentration = "1 %"')
     page.screenshot(path=tmp_path / "permeation.png", full_page=True)
     # the numbers shown are those of `dermsim run` of the scenario shown, and the bundle is what it writes
     expected, out = cli_summary(toml(page), tmp_path / "cli", plots=True)
@@ -86,13 +93,14 @@ def test_permeation_page_in_chromium(page, tmp_path):
     type_into(page, "concentration", "2 %")
     page.locator("[data-testid='stAlert']").first.wait_for(state="detached", timeout=ANSWER_TIMEOUT * 1000)
     page.locator(".st-key-numbers table").wait_for()
-    assert 'concentration = "2 %"' in toml(page)
+    assert 'concentration = "2 %"' in toml(page, containing='concentration = "2 %"')
     print(f"permeation page: opened in {opened:.2f} s, answered a change in {answered:.2f} s")
 
 
-def change_and_check(page, tmp_path, name: str, key: str, text: str) -> float:
+def change_and_check(page, tmp_path, name: str, key: str, text: str, shown: str) -> float:
     """Type ``text`` into the input ``key``, wait for the new numbers, save a screenshot, and check the numbers
-    against `dermsim.simulate` of the scenario the page shows; seconds to the new numbers."""
+    against `dermsim.simulate` of the scenario the page shows once its TOML shows ``shown``; seconds to the new
+    numbers."""
     import tomllib
 
     from dermsim import simulate
@@ -102,14 +110,14 @@ def change_and_check(page, tmp_path, name: str, key: str, text: str) -> float:
     type_into(page, key, text)
     answered = wait_for_change(page, ".st-key-numbers", before)
     page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
-    check_numbers(numbers(page), simulate(scenario_from_dict(tomllib.loads(toml(page)))).summary)
+    check_numbers(numbers(page), simulate(scenario_from_dict(tomllib.loads(toml(page, containing=shown)))).summary)
     return answered
 
 
 def test_microneedle_page_in_chromium(page, tmp_path):
     opened = open_page(page, "/microneedle")
     assert "roller-192-0.25mm (4 pass(es))" in page.locator(".st-key-answer").inner_text()
-    answered = change_and_check(page, tmp_path, "microneedle", "passes", "2")
+    answered = change_and_check(page, tmp_path, "microneedle", "passes", "2", "passes = 2")
     assert "2 × 300 cm²" in page.locator(".st-key-plan").inner_text()
     assert "infection index" in page.locator(".st-key-risks").inner_text()
     print(f"microneedle page: opened in {opened:.2f} s, answered a change in {answered:.2f} s")
@@ -121,6 +129,6 @@ def test_renewal_page_in_chromium(page, tmp_path):
     assert "human-interfollicular" in before
     page.get_by_text("labelled clones").click()
     wait_for_change(page, ".st-key-answer", before)
-    answered = change_and_check(page, tmp_path, "renewal", "clones", "5000")
+    answered = change_and_check(page, tmp_path, "renewal", "clones", "5000", "clones = 5000")
     assert "5000 clones" in page.locator(".st-key-answer").inner_text()
     print(f"renewal page: opened in {opened:.2f} s, answered a change in {answered:.2f} s")
