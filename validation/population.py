@@ -58,8 +58,8 @@ def section(fig_dir: Path) -> list[str]:
     lines = ["## Virtual populations: the spread of water permeability", "",
              f"`dermsim population` configured as the experiment of Meidan & Roper 2008 (tritiated water, infinite "
              f"aqueous dose, human skin in vitro, 2,400 samples from 112 donors; **held out**): {SUBJECTS:,} virtual "
-             f"samples (seed {SEED}) of the dermatomed-skin preset at mesh resolution "
-             f"{result.summary['resolution_check']['population_resolution']:g}, kp from the flux at the end of 48 h. "
+             f"samples (seed {SEED}) of the dermatomed-skin preset ({result.summary['notes'][0]}), kp from the flux at "
+             "the end of 48 h. "
              "The spread comes from the packaged variability (stratum corneum thickness CV 27 %, Sandby-Møller 2003; "
              "kp CV 36 %, Harrison 1984); the level from the Kasting–Chen QSPR for water.", "",
              "| quantity | measured | dermsim | dermsim / measured |", "|---|---|---|---|"]

@@ -278,6 +278,16 @@ _STUDY = {
     "engine": "where the batches ran: serial (this process) or dask (a local or remote Dask cluster)",
     "resolution": "mesh resolution of every skin (1 = dermsim's default mesh)",
     "seed": "random seed of the design (null: a grid has none)",
+    "resolution_check": "the reference skin (the scenario's own values) on the scenario's mesh and on the batch's",
+    "resolution_check.scenario_resolution": "the scenario's mesh resolution",
+    "resolution_check.resolution": "the batch's mesh resolution",
+    "resolution_check.grading": "widest-to-narrowest cell ratio within a layer of the batch's mesh",
+    "resolution_check.nodes": "[cells] of the batch's mesh",
+    "resolution_check.worst_relative_difference": "largest relative difference of a figure between the two meshes "
+                                                  "(the time of the basal peak left out: it jumps on a plateau)",
+    "resolution_check.tolerance": "the tolerance the batch's mesh was chosen for (null: a resolution was given)",
+    "resolution_check.figures.*": "a figure of the reference skin on both meshes (scenario_mesh, batch_mesh) and "
+                                  "their relative difference",
 }
 _POPULATION = {
     **_STUDY,
@@ -298,10 +308,6 @@ _POPULATION = {
     "systemic_dose_ug": "[ug] percentiles of the systemic amount times the exposed area; null: no population.area",
     "systemic_dose_ug.*": "[ug] p5, p50, p95 or mean",
     "area_cm2": "exposed skin area (null: not given, so no systemic dose in ug)",
-    "resolution_check": "the reference subject (every factor 1) at the scenario's mesh and at the population's",
-    "resolution_check.scenario_resolution": "the scenario's mesh resolution",
-    "resolution_check.population_resolution": "the population's mesh resolution",
-    "resolution_check.figures.*": "a figure of the reference subject at both resolutions and their relative difference",
 }
 _SWEEP = {
     **_STUDY,

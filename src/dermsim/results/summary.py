@@ -235,6 +235,7 @@ class SweepSummary(Summary):
     resolution: float
     varied: list[dict[str, Any]]
     range: dict[str, dict[str, float]]
+    resolution_check: dict[str, Any]
     table: list[dict[str, Any]]
     table_complete: bool
 
@@ -250,6 +251,7 @@ class SensitivitySummary(Summary):
     seed: int
     engine: Literal["serial", "dask"]
     resolution: float
+    resolution_check: dict[str, Any]
     parameters: list[dict[str, Any]]
     indices: dict[str, dict[str, dict[str, float]] | None]
 

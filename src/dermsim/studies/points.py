@@ -63,18 +63,18 @@ def kernel_values(tpl, path: str, texts) -> np.ndarray:
 
 
 def _task(payload: tuple) -> dict[str, np.ndarray]:
-    """One batch on any engine: (light template, scenario TOML, resolution, scenario changes per point or None,
-    model values, what) → the figures of its points."""
+    """One batch on any engine: (light template, scenario TOML, (resolution, grading), scenario changes per point or
+    None, model values, what) → the figures of its points."""
     from dermsim.studies.population import _evaluate
 
-    tpl, text, resolution, changes, values, what = payload
+    tpl, text, mesh, changes, values, what = payload
     if changes is None:
         size = len(next(iter(values.values()))) if values else 1
         return _evaluate(tpl, values, size, False)
-    return _rebuilt(text, resolution, changes, values, what)
+    return _rebuilt(text, mesh, changes, values, what)
 
 
-def _rebuilt(text, resolution, changes, values, what) -> dict[str, np.ndarray]:
+def _rebuilt(text, mesh, changes, values, what) -> dict[str, np.ndarray]:
     """Points that rebuild their scenario: built one by one, solved in groups of one mesh shape."""
     from dermsim.scenario import scenario_from_dict
     from dermsim.scenario.edit import replace
@@ -85,7 +85,7 @@ def _rebuilt(text, resolution, changes, values, what) -> dict[str, np.ndarray]:
     tpls = []
     for i, change in enumerate(changes):
         try:
-            tpls.append(template(replace(base, change), resolution, what=what))
+            tpls.append(template(replace(base, change), mesh[0], what=what, grading=mesh[1]))
         except InputError as exc:
             raise InputError(exc.field, exc.value, exc.allowed,
                              problem=f"point {i + 1} ({', '.join(f'{k}={v}' for k, v in change.items())}): "
@@ -113,18 +113,19 @@ def _rebuilt(text, resolution, changes, values, what) -> dict[str, np.ndarray]:
 def evaluate_points(scenario, points: list[dict[str, str]], *, resolution: float | None = None,
                     engine: str = "auto", scheduler: str | None = None, workers: int | None = None,
                     progress: Callable[[float], None] | None = None, what: str = "a sweep",
-                    model_values: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], str]:
-    """Figures (arrays over the points) of ``scenario`` at every point, and the engine used. ``points``: per point
+                    model_values: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], str, dict]:
+    """Figures (arrays over the points) of ``scenario`` at every point, the engine used and the `mesh_check` of the
+    mesh (chosen by `choose_mesh` unless ``resolution`` is given). ``points``: per point
     the fields it sets, as text with units; or ``model_values``: arrays of model fields in kernel units (one
     entry per point, e.g. a sensitivity design)."""
     from dermsim.scenario.edit import to_toml
     from dermsim.studies import execution
-    from dermsim.studies.skin_batch import template
+    from dermsim.studies.skin_batch import choose_mesh
 
     base = scenario.model_copy(update={"population": None})
     text = to_toml(base)
-    res = resolution if resolution is not None else base.simulation.resolution
-    tpl = template(base, res, what=what)
+    tpl, check = choose_mesh(base, resolution, what=what)
+    res, grading = tpl.resolution, tpl.model.grading
     light = tpl.light()
     paths = list(points[0]) if points else []
     model, rebuilt = split_fields(tpl, paths)
@@ -134,8 +135,8 @@ def evaluate_points(scenario, points: list[dict[str, str]], *, resolution: float
     n = len(points) if points else len(next(iter(values.values())))
     changes = [{k: p[k] for k in rebuilt} for p in points] if rebuilt else None
     cuts = execution.batches(n, REBUILT_BATCH if rebuilt else execution.BATCH_SKINS)
-    payloads = [(light, text, res, changes[c] if changes else None, {k: v[c] for k, v in values.items()}, what)
-                for c in cuts]
+    payloads = [(light, text, (res, grading), changes[c] if changes else None, {k: v[c] for k, v in values.items()},
+                 what) for c in cuts]
     kind = execution.choose_engine(engine, len(payloads), scheduler)
     parts = execution.run(_task, payloads, engine=kind, scheduler=scheduler, workers=workers, progress=progress)
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, kind
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, kind, check

@@ -5,8 +5,9 @@ cuts the subjects into batches and evaluates each batch with the batched exact s
 (`dermsim.studies.skin_batch`), in process or on Dask (`dermsim.studies.execution`); the same seed gives
 bit-identical subjects and figures on every engine. It returns a `Result` of kind "population": per-subject
 factors and figures (dimension ``subject``), their 5th/50th/95th percentiles and mean, time-course bands from
-the first `BAND_SUBJECTS` subjects, and a resolution check: the reference subject (every factor 1) at the
-population's mesh resolution against the scenario's own.
+the first `BAND_SUBJECTS` subjects, and a resolution check: the reference subject (every factor 1) on the
+population's mesh against the scenario's own (the population's mesh is the cheapest within ``mesh_tolerance`` of it,
+`dermsim.studies.skin_batch.choose_mesh`, unless a resolution is given).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ PERCENTILES = (5.0, 50.0, 95.0)
 #: Subjects whose whole time courses are kept for the percentile bands (independent draws: the first ones are a
 #: random sample of the population).
 BAND_SUBJECTS = 2000
-#: Relative difference of a figure at the population's resolution from the scenario's above which a note says so.
-RESOLUTION_NOTE = 0.01
+#: Relative difference of a figure on the population's mesh from the scenario's above which a note says so.
+RESOLUTION_NOTE = 0.02
 #: Display unit and scale from kernel units of each factor's quantity.
 FACTOR_UNITS = {"thickness": ("um", 1e4), "diffusivity": ("cm^2/h", 1.0), "clearance": ("1/h", 1.0)}
 
@@ -60,12 +61,13 @@ def run_population(scenario, *, subjects: int | None = None, seed: int | None = 
                    workers: int | None = None, progress: Callable[[float], None] | None = None):
     """Simulate a virtual population of ``scenario``'s skin (see the module docstring); returns a `Result`."""
     from dermsim.studies import execution
-    from dermsim.studies.skin_batch import template
+    from dermsim.studies.skin_batch import choose_mesh
     from dermsim.studies.variability import draw_factors, subject_values, variability
 
     spec = population_spec(scenario, subjects, seed, resolution)
     base = scenario.model_copy(update={"population": None})
-    tpl = template(base, spec.resolution, what="a population")     # refuses what does not batch, before drawing
+    # refuses what does not batch, before drawing
+    tpl, check = choose_mesh(base, spec.resolution, spec.mesh_tolerance, what="a population")
     light = tpl.light()
     spread = variability(spec.variability)
     factors = draw_factors(spec.subjects, spec.seed, spread)
@@ -78,21 +80,16 @@ def run_population(scenario, *, subjects: int | None = None, seed: int | None = 
     figures = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k not in
                ("time", "basal_curve", "systemic_curve")}
     bands = {k: parts[0][k][:BAND_SUBJECTS] for k in ("basal_curve", "systemic_curve") if k in parts[0]}
-    check = _resolution_check(template(base), tpl)
     return _result(scenario, spec, spread, tpl, factors, values, figures, bands, check, kind)
 
 
-def _resolution_check(reference, tpl) -> dict:
-    """The reference subject (every factor 1) at the scenario's resolution and the population's: figures of
-    both and their relative differences."""
-    full = _evaluate(reference, {}, 1, False)
-    coarse = _evaluate(tpl, {}, 1, False)
-    rows = {}
-    for key in full:
-        a, b = float(full[key][0]), float(coarse[key][0])
-        rows[key] = {"scenario_resolution": a, "population_resolution": b,
-                     "relative_difference": abs(b - a) / abs(a) if a else abs(b - a)}
-    return {"scenario_resolution": reference.resolution, "population_resolution": tpl.resolution, "figures": rows}
+def mesh_note(check: dict, what: str) -> str:
+    """The mesh of a batch in words."""
+    chosen = ("chosen as the cheapest within " f"{100 * check['tolerance']:g} % of the scenario's mesh"
+              if check.get("tolerance") else "as given")
+    return (f"each {what} on a mesh at resolution {check['resolution']:g}, grading {check['grading']:g} "
+            f"({check['nodes']} cells; {chosen}): the reference {what} differs from the scenario's mesh "
+            f"(resolution {check['scenario_resolution']:g}) by at most {100 * check['worst_relative_difference']:.2g} %")
 
 
 def _stats(x: np.ndarray) -> dict:
@@ -111,12 +108,11 @@ def _result(scenario, spec, spread, tpl, factors, values, figures, bands, check,
     dose = None
     if spec.area is not None:
         dose = _stats(figures["systemic_ug_per_cm2"] * spec.area)
-    notes = [f"each subject on a mesh at resolution {tpl.resolution:g}; the scenario's resolution "
-             f"{check['scenario_resolution']:g} is used for the reference subject (resolution_check)"]
-    worst = max(r["relative_difference"] for r in check["figures"].values())
-    if worst > RESOLUTION_NOTE:
-        notes.append(f"the population's mesh differs from the scenario's by up to {100 * worst:.1f} % on the "
-                     "reference subject: raise population.resolution for closer figures")
+    notes = [mesh_note(check, "subject")]
+    if check["worst_relative_difference"] > RESOLUTION_NOTE:
+        notes.append(f"the population's mesh differs from the scenario's by up to "
+                     f"{100 * check['worst_relative_difference']:.1f} % on the reference subject: raise "
+                     "population.resolution (or leave it out) for closer figures")
     notes.append("age does not change the sampled layers (no age effect on epidermal thickness: Sandby-Møller "
                  "2003); dermal thinning with age is not parameterised")
     subject = np.arange(spec.subjects)

@@ -26,12 +26,7 @@ def population_markdown(result, plots: bool = True) -> str:
         lines.append(f"| {key.replace('_cv', '').replace('_', ' ')} | {cv:g} | {v['sources'][key]} |")
     lines.append(f"| SC–viable epidermis thickness correlation | {v['thickness_correlation']:g} | "
                  f"{v['sources']['thickness_correlation']} |")
-    rc = s["resolution_check"]
-    worst = max(r["relative_difference"] for r in rc["figures"].values())
-    lines += ["", "## Resolution check", "",
-              f"The reference subject (every factor 1) at the population's mesh resolution "
-              f"{rc['population_resolution']:g} differs from the scenario's resolution {rc['scenario_resolution']:g} "
-              f"by at most {100 * worst:.2g} % over the figures."]
+    lines += ["", "## Resolution check", "", s["notes"][0] + "."]
     if plots:
         lines += ["", "## Plots", "", "![distributions](population_distributions.png)", "",
                   "![bands](population_bands.png)"]

@@ -94,7 +94,7 @@ def run_sensitivity(scenario, vary: list[str] | None = None, *, method: str = "s
     """Sobol or Morris indices of ``scenario``'s figures (see the module docstring); returns a `Result`.
     ``samples``: Sobol's base sample N (a power of 2) or Morris's trajectories r."""
     from dermsim.studies.points import evaluate_points
-    from dermsim.studies.skin_batch import template
+    from dermsim.studies.skin_batch import choose_mesh
 
     if method not in METHODS:
         raise InputError("--method", method, " | ".join(METHODS), choices=METHODS)
@@ -103,9 +103,9 @@ def run_sensitivity(scenario, vary: list[str] | None = None, *, method: str = "s
     if method == "morris" and not 2 <= samples <= 10_000:
         raise InputError("--samples", samples, "2 to 10000 Morris trajectories")
     base = scenario.model_copy(update={"population": None})
-    res = resolution if resolution is not None else (scenario.population.resolution if scenario.population
-                                                     else base.simulation.resolution)
-    tpl = template(base, res, what="a sensitivity study")
+    if resolution is None and scenario.population is not None:
+        resolution = scenario.population.resolution
+    tpl, _ = choose_mesh(base, resolution, what="a sensitivity study")
     params = _parameters(tpl, list(vary or []))
     if len(params) < 2:
         raise InputError("--vary", vary, "at least two parameters")
@@ -122,10 +122,11 @@ def run_sensitivity(scenario, vary: list[str] | None = None, *, method: str = "s
     rebuilt = [p for p in params if not p.model_field]
     points = ([{p.path: _values(tpl, p, u[:, j][i:i + 1])[0] for j, p in enumerate(params) if not p.model_field}
                for i in range(u.shape[0])] if rebuilt else [])
-    figures, kind = evaluate_points(base, points, resolution=res, engine=engine, scheduler=scheduler, workers=workers,
-                                    progress=progress, what="a sensitivity study", model_values=model_values)
+    figures, kind, mesh = evaluate_points(base, points, resolution=resolution, engine=engine, scheduler=scheduler,
+                                          workers=workers, progress=progress, what="a sensitivity study",
+                                          model_values=model_values)
     indices = _analyse(method, problem, u, figures, second_order, seed)
-    return _result(scenario, params, method, samples, second_order, seed, res, u, figures, indices, kind)
+    return _result(scenario, params, method, samples, second_order, seed, mesh, u, figures, indices, kind)
 
 
 def _analyse(method, problem, u, figures, second_order, seed) -> dict:
@@ -157,11 +158,11 @@ def _analyse(method, problem, u, figures, second_order, seed) -> dict:
     return out
 
 
-def _result(scenario, params, method, samples, second_order, seed, res, u, figures, indices, engine):
+def _result(scenario, params, method, samples, second_order, seed, mesh, u, figures, indices, engine):
     from dermsim import __version__
     from dermsim.results import DatasetContent, Result
     from dermsim.results.checks import check_figures
-    from dermsim.studies.population import _unit
+    from dermsim.studies.population import _unit, mesh_note
 
     check_figures(figures, "run")
     names = [p.path for p in params]
@@ -182,13 +183,13 @@ def _result(scenario, params, method, samples, second_order, seed, res, u, figur
     summary = {
         "title": scenario.title, "dermsim_version": __version__, "method": method, "samples": samples,
         "second_order": second_order if method == "sobol" else None, "runs": int(u.shape[0]), "seed": seed,
-        "engine": engine, "resolution": res,
+        "engine": engine, "resolution": mesh["resolution"], "resolution_check": mesh,
         "parameters": [{"path": p.path, "distribution": p.dist, "low": p.low if p.dist != "lognormal factor" else None,
                         "high": p.high if p.dist != "lognormal factor" else None,
                         "sigma_ln": p.high if p.dist == "lognormal factor" else None, "unit": p.unit}
                        for p in params],
         "indices": indices,
-        "notes": [],
+        "notes": [mesh_note(mesh, "run")],
     }
     summary["answer"] = _answer(summary)
     prov = {"dermsim_version": __version__, "scenario": scenario.model_dump(mode="json"), "internal_units": "cm, h, ug",

@@ -38,16 +38,16 @@ def run_sweep(scenario, vary: list[str], *, design: str = "grid", samples: int |
         points = grid(factors)
     else:
         points = latin_hypercube(factors, samples if samples is not None else 100, seed)
-    figures, kind = evaluate_points(scenario, points, resolution=resolution, engine=engine, scheduler=scheduler,
-                                    workers=workers, progress=progress, what="a sweep")
-    return _result(scenario, factors, design, seed, points, figures, kind, resolution)
+    figures, kind, mesh = evaluate_points(scenario, points, resolution=resolution, engine=engine,
+                                          scheduler=scheduler, workers=workers, progress=progress, what="a sweep")
+    return _result(scenario, factors, design, seed, points, figures, kind, mesh)
 
 
-def _result(scenario, factors, design, seed, points, figures, engine, resolution):
+def _result(scenario, factors, design, seed, points, figures, engine, mesh):
     from dermsim import __version__
     from dermsim.results import DatasetContent, Result
     from dermsim.results.checks import check_figures
-    from dermsim.studies.population import _unit
+    from dermsim.studies.population import _unit, mesh_note
 
     check_figures(figures, "point")
     n = len(points)
@@ -63,14 +63,14 @@ def _result(scenario, factors, design, seed, points, figures, engine, resolution
     summary = {
         "title": scenario.title, "dermsim_version": __version__,
         "design": design, "seed": seed if design == "lhs" else None, "points": n, "engine": engine,
-        "resolution": resolution if resolution is not None else scenario.simulation.resolution,
+        "resolution": mesh["resolution"], "resolution_check": mesh,
         "varied": [{"path": f.path, "values": list(f.values) if f.values and design == "grid" else None,
                     "low": f.label(f.low) if f.low is not None else None,
                     "high": f.label(f.high) if f.high is not None else None, "log": f.log} for f in factors],
         "range": {k: {"min": float(np.min(v)), "max": float(np.max(v))} for k, v in figures.items()},
         "table": listed, "table_complete": n <= SUMMARY_POINTS,
-        "notes": [] if n <= SUMMARY_POINTS else [f"summary.json lists the first {SUMMARY_POINTS} of {n} points; "
-                                                  "result.nc and table.csv hold them all"],
+        "notes": [mesh_note(mesh, "point")] + ([] if n <= SUMMARY_POINTS else [
+            f"summary.json lists the first {SUMMARY_POINTS} of {n} points; result.nc and table.csv hold them all"]),
     }
     summary["answer"] = _answer(summary, figures)
     prov = {"dermsim_version": __version__, "scenario": scenario.model_dump(mode="json"),

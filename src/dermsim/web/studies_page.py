@@ -301,11 +301,11 @@ def population_numbers(summary: dict) -> None:
     shared.numbers_grid(summary, rows, ["p5", "p50", "p95", "mean"], key="percentiles")
     st.subheader("resolution check: the reference subject at the scenario's mesh and the population's")
     shared.numbers_grid(summary, figure_rows(summary, "resolution_check.figures"),
-                        ["scenario_resolution", "population_resolution", "relative_difference"], key="resolution")
+                        ["scenario_mesh", "batch_mesh", "relative_difference"], key="resolution")
     shared.numbers_table(summary, [("subjects", "subjects", ""), ("seed", "seed", ""),
                                    ("duration", "duration_h", "h"), ("exposed area", "area_cm2", "cm²"),
                                    ("scenario's mesh resolution", "resolution_check.scenario_resolution", ""),
-                                   ("population's mesh resolution", "resolution_check.population_resolution", "")],
+                                   ("population's mesh resolution", "resolution_check.resolution", "")],
                          key="numbers")
 
 
