@@ -12,7 +12,7 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.mark.parametrize("kind", ["permeation", "microneedle", "tissue", "clones", "population", "sweep",
-                                  "sensitivity", "protocol"])
+                                  "sensitivity", "protocol", "claims"])
 def test_every_schema_key_has_a_meaning_and_null_is_explained(kind):
     assert missing(kind) == []
 

@@ -29,3 +29,16 @@ def run_protocol(protocol: Path = typer.Argument(..., help="protocol TOML file (
             raise InputError("kind", scenario.kind, "'protocol' (a [protocol] table); `dermsim run` takes the others")
         out = out if out is not None else default_out("protocol", protocol.stem)
         simulate_and_save(scenario, out, plots, max_memory, max_time, overwrite)
+
+
+@app.command("claims")
+def claims(out: Optional[Path] = typer.Option(None, "--out", help="output directory (default: "
+                                              "dermsim-out/protocol-claims)"),
+           overwrite: bool = OVERWRITE_OPTION):
+    """Claims about skin care tested on dermsim's models beside the published evidence: summary.json, report.md."""
+    with user_errors():
+        from dermsim.protocols.claims import check_claims
+
+        out = out if out is not None else default_out("protocol", "claims")
+        simulate_and_save(None, out, False, overwrite=overwrite, kind="claims",
+                          study=lambda progress: check_claims(progress))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from dermsim.permeation.report import fmt
@@ -74,5 +75,24 @@ def markdown(result, plots: bool = True) -> str:
         if s["sessions"]:
             lines += ["", "![risk](protocol_session_risk.png)"]
     lines += ["", "## Not coupled yet", ""] + [f"- {x}" for x in s["not_coupled"]]
+    lines += ["", "## Notes", ""] + [f"- {n}" for n in s["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def no_plots(result, out_dir) -> list[Path]:
+    """The claims report has tables, not plots."""
+    return []
+
+
+def claims_markdown(result, plots: bool = True) -> str:
+    s = result.summary
+    lines = ["# Claims about skin care, tested", "",
+             "Each claim: the experiment run on dermsim's models, what they give, what the cited evidence says, and "
+             "the verdict by the rule beside it.", "", "| claim | verdict |", "|---|---|"]
+    lines += [f"| {c['claim']} | **{c['verdict']}** |" for c in s["claims"]]
+    for c in s["claims"]:
+        lines += ["", f"## {c['claim']}", "", f"**Verdict: {c['verdict']}** ({c['rule']}).", "",
+                  f"- Experiment: {c['experiment']}", f"- Evidence: {c['evidence']}", "- Model:", "", "```",
+                  json.dumps(c["model"], indent=2, default=str), "```"]
     lines += ["", "## Notes", ""] + [f"- {n}" for n in s["notes"]]
     return "\n".join(lines) + "\n"

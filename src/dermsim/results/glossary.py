@@ -27,7 +27,7 @@ UNIT_SUFFIXES = (("_ug_h_per_cm3", "ug·h/cm³"), ("_ug_per_cm2_per_h", "ug/(cm�
 
 _SAME_AT_EVERY_KIND = {
     "kind": "result kind: permeation, microneedle (permeation with a treatment), tissue, clones, population, sweep, "
-            "sensitivity or protocol",
+            "sensitivity, protocol or claims",
     "title": "the scenario's title (empty when it has none)",
     "dermsim_version": "dermsim version that produced the result",
     "answer": "the short answer printed by the command, in words with units",
@@ -409,10 +409,24 @@ _PROTOCOL = {
     "not_coupled": "parts of a protocol not yet simulated (said, not ignored)",
 }
 
+_CLAIMS = {
+    **_SAME_AT_EVERY_KIND,
+    "claims": "each claim tested",
+    "claims[].claim": "the claim, as people make it",
+    "claims[].experiment": "what was run on dermsim's models",
+    "claims[].model.*": "the experiment's numbers (units in the key names; recovery times in days, null: not "
+                        "recovered by the end or not applicable)",
+    "claims[].evidence": "what the cited literature says",
+    "claims[].verdict": "supported, partly supported, not supported or no data",
+    "claims[].rule": "how the verdict follows from the numbers",
+    "verdicts": "how many claims got each verdict",
+    "verdicts.*": "[claims] with each verdict",
+}
+
 #: Result kind -> key path -> meaning (``[unit] meaning`` where the key name states no unit).
 MEANINGS: dict[str, dict[str, str]] = {"permeation": _PERMEATION, "tissue": _TISSUE, "clones": _CLONES,
                                        "population": _POPULATION, "sweep": _SWEEP, "sensitivity": _SENSITIVITY,
-                                       "protocol": _PROTOCOL}
+                                       "protocol": _PROTOCOL, "claims": _CLAIMS}
 
 
 def unit_of(key: str, meaning: str) -> str:
@@ -512,7 +526,7 @@ def markdown() -> str:
              "fractions are 0–1. A permeation run with needles (kind `microneedle`) has the permeation keys plus "
              "the `microneedle` section. `*` stands for a name (a layer, a parameter), `[]` for each entry of a list.",
              ""]
-    for kind in ("permeation", "tissue", "clones", "population", "sweep", "sensitivity", "protocol"):
+    for kind in ("permeation", "tissue", "clones", "population", "sweep", "sensitivity", "protocol", "claims"):
         lines += [f"## {kind}" + (" and microneedle" if kind == "permeation" else ""), "",
                   "| key | unit | may be null | meaning |", "|---|---|---|---|"]
         declared = schema_keys(SUMMARIES[kind])

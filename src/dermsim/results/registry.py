@@ -41,6 +41,7 @@ OUTPUTS: dict[str, Outputs] = {
                            "dermsim.studies.report:write_indices"),
     "protocol": Outputs("dermsim.protocols.plots:save_all", "dermsim.protocols.report:markdown",
                         "dermsim.protocols.report:write_tables"),
+    "claims": Outputs("dermsim.protocols.report:no_plots", "dermsim.protocols.report:claims_markdown"),
 }
 
 

@@ -270,11 +270,20 @@ class ProtocolSummary(Summary):
     not_coupled: list[str]
 
 
+class ClaimsSummary(Summary):
+    """Claims about skin care, each with its experiment, the model's numbers, the evidence and a verdict."""
+
+    kind: Literal["claims"]
+    claims: list[dict[str, Any]]
+    verdicts: dict[str, int]
+
+
 #: Result kind -> its summary schema.
 SUMMARIES: dict[str, type[Summary]] = {"permeation": PermeationSummary, "microneedle": PermeationSummary,
                                        "tissue": TissueSummary, "clones": ClonesSummary,
                                        "population": PopulationSummary, "sweep": SweepSummary,
-                                       "sensitivity": SensitivitySummary, "protocol": ProtocolSummary}
+                                       "sensitivity": SensitivitySummary, "protocol": ProtocolSummary,
+                                       "claims": ClaimsSummary}
 
 
 def validated(kind: str, summary: dict) -> dict:
