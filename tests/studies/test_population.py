@@ -47,6 +47,24 @@ def test_percentiles_are_those_of_the_subjects_and_the_reference_subject_sits_in
     assert rank < -0.3
 
 
+def test_a_hydration_mix_draws_its_fractions_and_keeps_the_other_draws(scenario):
+    plain = run_population(scenario, subjects=3000, engine="serial")
+    mixed_spec = scenario.population.model_copy(update={"hydration": {"normal": 0.7, "dry": 0.3}})
+    mixed = run_population(scenario.model_copy(update={"population": mixed_spec}), subjects=3000, engine="serial")
+    h = mixed.values("hydration")
+    assert abs(np.mean(h == "dry") - 0.3) < 0.03                 # binomial SD 0.008
+    normal = h == "normal"          # the same factors; a dry stratum corneum has its own preset thickness and D
+    assert np.array_equal(plain.values("stratum_corneum_thickness")[normal],
+                          mixed.values("stratum_corneum_thickness")[normal])
+    # (equal to round-off: a skin's last bits depend on which skins share its batch)
+    assert mixed.values("systemic_ug_per_cm2")[normal] == pytest.approx(plain.values("systemic_ug_per_cm2")[normal],
+                                                                       rel=1e-12)
+    assert not np.array_equal(plain.values("systemic_ug_per_cm2")[~normal], mixed.values("systemic_ug_per_cm2")[~normal])
+    assert mixed.summary["variability"]["hydration"] == {"normal": 0.7, "dry": 0.3}
+    with pytest.raises(InputError, match=r"^population\.hydration: .*add up to 1"):
+        run_population(scenario.model_copy(update={"population.hydration": {"normal": 0.7, "dry": 0.2}}))
+
+
 def test_no_spread_gives_every_subject_the_reference(scenario):
     still = {k: 0.0 for k in ("stratum_corneum_thickness_cv", "viable_epidermis_thickness_cv", "dermis_thickness_cv",
                               "permeability_cv", "dermal_clearance_cv")}

@@ -303,6 +303,8 @@ _POPULATION = {
     "variability.sigma_ln.*": "σ of the log of each sampled factor (the SC diffusivity's is what the kp spread leaves "
                               "after the SC thickness spread)",
     "variability.sources.*": "where each spread comes from (a publication, or 'scenario override')",
+    "variability.hydration.*": "[fraction of the subjects] with each stratum corneum hydration (the scenario's "
+                               "population.hydration, else all at the scenario's)",
     "figures": "percentiles over the subjects of every figure",
     "figures.*": _FIGURE + "; p5, p50, p95 (percentiles) and mean over the subjects",
     "systemic_dose_ug": "[ug] percentiles of the systemic amount times the exposed area; null: no population.area",

@@ -61,26 +61,63 @@ def run_population(scenario, *, subjects: int | None = None, seed: int | None = 
                    workers: int | None = None, progress: Callable[[float], None] | None = None):
     """Simulate a virtual population of ``scenario``'s skin (see the module docstring); returns a `Result`."""
     from dermsim.studies import execution
-    from dermsim.studies.skin_batch import choose_mesh
+    from dermsim.studies.skin_batch import choose_mesh, template
     from dermsim.studies.variability import draw_factors, subject_values, variability
 
     spec = population_spec(scenario, subjects, seed, resolution)
     base = scenario.model_copy(update={"population": None})
     # refuses what does not batch, before drawing
     tpl, check = choose_mesh(base, spec.resolution, spec.mesh_tolerance, what="a population")
-    light = tpl.light()
     spread = variability(spec.variability)
     factors = draw_factors(spec.subjects, spec.seed, spread)
-    values = subject_values(tpl, factors)
-    cuts = execution.batches(spec.subjects)
-    payloads = [(light, {k: v[c] for k, v in values.items()}, i == 0) for i, c in enumerate(cuts)]
+    states, stratum = _strata(base, spec)
+    templates = [tpl if state is None else template(base.model_copy(update={"skin": base.skin.model_copy(
+        update={"hydration": state})}), tpl.resolution, what="a population", grading=tpl.model.grading)
+                 for state in states]
+    values = np.empty(spec.subjects, dtype=object)       # per subject: its stratum's values (filled below)
+    payloads, rows = [], []
+    for s, stratum_tpl in enumerate(templates):
+        members = np.flatnonzero(stratum == s)
+        mine = subject_values(stratum_tpl, {k: v[members] for k, v in factors.items()})
+        for c in execution.batches(members.size):
+            payloads.append((stratum_tpl.light(), {k: v[c] for k, v in mine.items()}, c.start == 0))
+            rows.append(members[c])
+        values[s] = mine
     kind = execution.choose_engine(engine, len(payloads), scheduler)
     parts = execution.run(_batch_task, payloads, engine=kind, scheduler=scheduler, workers=workers,
                           progress=progress)
-    figures = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k not in
-               ("time", "basal_curve", "systemic_curve")}
-    bands = {k: parts[0][k][:BAND_SUBJECTS] for k in ("basal_curve", "systemic_curve") if k in parts[0]}
-    return _result(scenario, spec, spread, tpl, factors, values, figures, bands, check, kind)
+    figures = {}
+    for key in parts[0]:
+        if key in ("time", "basal_curve", "systemic_curve"):
+            continue
+        figures[key] = np.empty(spec.subjects)
+        for part, where in zip(parts, rows):
+            figures[key][where] = part[key]
+    subject_paths = {k for t in templates for k in subject_values(t, {p: np.ones(1) for p in factors})}
+    per_subject = {}
+    for path in sorted(subject_paths):
+        column = np.full(spec.subjects, np.nan)
+        for s in range(len(templates)):
+            if path in values[s]:
+                column[stratum == s] = values[s][path]
+        per_subject[path] = column
+    curves = [(where, part) for part, where in zip(parts, rows) if "basal_curve" in part or "systemic_curve" in part]
+    order = np.argsort(np.concatenate([w for w, _ in curves]))[:BAND_SUBJECTS]
+    bands = {k: np.concatenate([p[k] for _, p in curves])[order] for k in ("basal_curve", "systemic_curve")
+             if k in curves[0][1]}
+    hydration = np.array(states)[stratum] if spec.hydration else None
+    return _result(scenario, spec, spread, tpl, factors, per_subject, figures, bands, check, kind, hydration)
+
+
+def _strata(base, spec) -> tuple[list[str | None], np.ndarray]:
+    """Hydration states and each subject's index into them: ``[None]`` and zeros without ``population.hydration``;
+    else drawn from their own random stream of the seed (the factors are the same with or without the mix)."""
+    if not spec.hydration:
+        return [None], np.zeros(spec.subjects, dtype=int)
+    states = [k for k, f in spec.hydration.items() if f > 0]
+    edges = np.cumsum([spec.hydration[k] for k in states])
+    u = np.random.default_rng([spec.seed, 1]).random(spec.subjects)
+    return states, np.minimum(np.searchsorted(edges, u, side="right"), len(states) - 1)
 
 
 def mesh_note(check: dict, what: str) -> str:
@@ -97,7 +134,7 @@ def _stats(x: np.ndarray) -> dict:
     return {"p5": float(p[0]), "p50": float(p[1]), "p95": float(p[2]), "mean": float(np.mean(x))}
 
 
-def _result(scenario, spec, spread, tpl, factors, values, figures, bands, check, engine):
+def _result(scenario, spec, spread, tpl, factors, values, figures, bands, check, engine, hydration=None):
     from dermsim import __version__
     from dermsim.results import DatasetContent, Result
     from dermsim.results.checks import check_figures
@@ -123,6 +160,8 @@ def _result(scenario, spec, spread, tpl, factors, values, figures, bands, check,
         data[path.replace(".", "_")] = ("subject", v * scale, {"units": unit, "long_name": f"{path} of each subject"})
     for key, v in figures.items():
         data[key] = ("subject", v, {"units": _unit(key), "long_name": FIGURES[key]})
+    if hydration is not None:
+        data["hydration"] = ("subject", hydration, {"units": "", "long_name": "stratum corneum hydration of each subject"})
     coords = {"subject": ("subject", subject, {"units": "", "long_name": "subject index"})}
     if bands:
         coords["time"] = ("time", tpl.times, {"units": "h", "long_name": "time since application"})
@@ -145,7 +184,8 @@ def _result(scenario, spec, spread, tpl, factors, values, figures, bands, check,
         "seed": spec.seed,
         "engine": engine,
         "variability": {"cv": dict(spread.cv), "thickness_correlation": spread.thickness_correlation,
-                        "sigma_ln": spread.sigma(), "sources": dict(spread.sources)},
+                        "sigma_ln": spread.sigma(), "sources": dict(spread.sources),
+                        "hydration": dict(spec.hydration) if spec.hydration else {setup.skin.hydration: 1.0}},
         "figures": stats,
         "systemic_dose_ug": dose,
         "area_cm2": spec.area,
