@@ -107,3 +107,18 @@ def test_cli_bad_protocol_is_exit_2_and_nothing_written(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.startswith("error: protocol.sessions[0].count:")
     assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_the_epidermis_on_request_is_wounded_by_the_sessions_that_reach_the_basal_layer():
+    s = simulate(scenario_from_dict({"kind": "protocol", "skin": {"site": "face", "age": 40}, "protocol": {
+        "duration": "6 weeks", "tissue": "lattice", "lattice_size": 32,
+        "sessions": [ROLLER | {"repeat": "once", "start": "7 d"},
+                     {"device": "roller-192-0.25mm", "passes": 6, "treated_area": "100 cm^2", "repeat": "once",
+                      "start": "21 d"}]}})).summary
+    e = s["epidermis"]
+    assert e["sessions_without_basal_wound"] == [2]               # 0.25 mm ends in the viable epidermis
+    assert e["basal_density_per_mm2"]["lowest"] < e["basal_density_per_mm2"]["start"]
+    assert 7 <= e["basal_density_per_mm2"]["lowest_day"] <= 9       # the wound of the 1.5 mm session (day 7)
+    assert not any("epidermal tissue" in x for x in s["not_coupled"])
+    plain = simulate(protocol("6 weeks", [ROLLER | {"repeat": "once"}])).summary
+    assert plain["epidermis"] is None and any("epidermal tissue" in x for x in plain["not_coupled"])

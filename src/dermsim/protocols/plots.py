@@ -53,6 +53,26 @@ def course(result):
     return fig
 
 
+def epidermis(result):
+    """The epidermal lattice over the course: thickness, basal density and stratum corneum layers relative to the
+    start, sessions marked."""
+    v = result.values
+    _, fig, ax = _figure(figsize=(8, 3.8))
+    t = v("tissue_time")
+    for name, label in (("epidermal_thickness", "epidermal thickness"), ("basal_density", "basal density"),
+                        ("stratum_corneum_cell_layers", "stratum corneum layers (barrier proxy)")):
+        x = v(name)
+        ax.plot(t, 100 * (x / x[0] - 1), label=label)
+    if "session_time" in result:
+        for k, ts in enumerate(v("session_time")):
+            ax.axvline(ts, color="0.6", lw=0.8, label="microneedle session" if k == 0 else None)
+    ax.set_xlabel("day of the protocol")
+    ax.set_ylabel("change from the start (%)")
+    legend_below(fig, ax, columns=2)
+    _title(fig, result, "the epidermis")
+    return fig
+
+
 def session_risk(result):
     """Expected bleeding points and the relative infection index of every session."""
     v = result.values
@@ -75,4 +95,6 @@ def save_all(result, out_dir: Path) -> list[Path]:
     figures = {"protocol_course.png": lambda: course(result)}
     if "session" in result:
         figures["protocol_session_risk.png"] = lambda: session_risk(result)
+    if "tissue_time" in result:
+        figures["protocol_epidermis.png"] = lambda: epidermis(result)
     return save_figures(Path(out_dir), figures)

@@ -34,8 +34,7 @@ DAY = 24.0
 MAX_RUN_H = 7 * DAY
 #: Schedule fields of a session table (the rest is its ``[microneedle]`` table).
 SCHEDULE_FIELDS = ("repeat", "start", "every", "count", "until", "times", "days")
-NOT_COUPLED = ["epidermal tissue (basal density, thickness, barrier/TEWL) over the course",
-               "sun exposure and sunscreen", "sleep schedule", "dry air / dehydration periods",
+NOT_COUPLED = ["sun exposure and sunscreen", "sleep schedule", "dry air / dehydration periods",
                "effects of actives on proliferation or collagen (no concentration-response coupled)"]
 
 
@@ -149,6 +148,35 @@ def _collagen(scenario, plans, sessions: list[Event], duration: float):
     return simulate_collagen(events, duration / DAY, age=scenario.skin.age), events
 
 
+def _tissue(scenario, plans, sessions: list[Event], duration: float):
+    """The epidermal lattice over the protocol, wounded by every session whose channels reach the basal layer
+    (None without ``tissue = "lattice"``), and the sessions that do not (no basal wound)."""
+    pr = scenario.protocol
+    if pr.tissue == "none":
+        return None, []
+    from dermsim import simulate
+    from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
+    from dermsim.scenario.edit import scenario_data
+
+    wounds, missed = [], []
+    for k, e in enumerate(sessions):
+        plan, spec = plans[e.index], pr.sessions[e.index]
+        if not plan.insertion.pierces or plan.insertion.layer_reached in ("stratum corneum", "viable epidermis"):
+            missed.append(k + 1)
+            continue
+        table = scenario_data(spec)
+        wound = {"kind": "microneedle", "time": f"{e.time / DAY!r} d", "device": table["device"],
+                 "passes": spec.passes, "site": scenario.skin.site}
+        if spec.depth_setting is not None:
+            wound["depth_setting"] = table["depth_setting"]
+        wounds.append(wound)
+    days = duration / DAY
+    tissue = {"preset": "human-interfollicular", "lattice_size": pr.lattice_size, "duration": f"{days!r} d",
+              "output_interval": "1 d" if days >= 2 else f"{days / 2!r} d", "time_step": "1 h",
+              "seed": pr.tissue_seed, "clone_snapshots": 0}
+    return simulate(tissue_scenario_from_dict({"tissue": tissue, "perturbation": wounds})), missed
+
+
 def simulate_protocol(scenario, progress: Callable[[float], None] | None = None):
     """Run a `ProtocolScenario` (see the module docstring); returns a Result of kind "protocol"."""
     from dermsim.protocols.adverse_events import course_risk
@@ -165,6 +193,7 @@ def simulate_protocol(scenario, progress: Callable[[float], None] | None = None)
         progress(0.05)
     rows = _run_applications(scenario, plans, sessions, applications, duration, progress)
     collagen, injuries = _collagen(scenario, plans, sessions, duration)
+    tissue, missed = _tissue(scenario, plans, sessions, duration)
     session_rows = []
     for k, e in enumerate(sessions):
         s = plans[e.index].summary()
@@ -177,7 +206,7 @@ def simulate_protocol(scenario, progress: Callable[[float], None] | None = None)
             "infection_risk_index": s["infection_risk_index"], "wound_surface_area_cm2": s["wound_surface_area_cm2"],
             "barrier_recovery_time_h": s["barrier_recovery_time_h"], "home_use_flags": s["home_use_flags"]})
     risk = course_risk(session_rows, [plans[e.index] for e in sessions])
-    result = _result(scenario, skin, sessions, session_rows, rows, collagen, risk)
+    result = _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue, missed)
     if progress:
         progress(1.0)
     return result
@@ -210,7 +239,22 @@ def _products(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _result(scenario, skin, sessions, session_rows, rows, collagen, risk):
+def _tissue_section(tissue, missed) -> dict | None:
+    """Epidermal thickness, basal density and the stratum corneum (the barrier proxy) of the lattice run."""
+    if tissue is None:
+        return None
+    t = tissue.values("time")
+    out = {"model": "spatial lattice (dermsim.epidermis), human-interfollicular preset",
+           "sessions_without_basal_wound": missed}
+    for key, name in (("epidermal_thickness", "epidermal_thickness_um"), ("basal_density", "basal_density_per_mm2"),
+                      ("stratum_corneum_cell_layers", "stratum_corneum_cell_layers")):
+        x = tissue.values(key)
+        i = int(np.argmin(x))
+        out[name] = {"start": float(x[0]), "end": float(x[-1]), "lowest": float(x[i]), "lowest_day": float(t[i])}
+    return out
+
+
+def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue=None, missed=()):
     from dermsim import __version__
     from dermsim.results import DatasetContent, Result
     from dermsim.results.checks import check_figures
@@ -230,7 +274,9 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk):
                      "peak_day": float(t[peak]), "labile_end": float(labile[-1]), "mature_end": float(mature[-1]),
                      "model": "dermsim.dermis.collagen (one fitted constant: the injury gain, to Kenkel 2021)"},
         "risk": risk,
-        "not_coupled": list(NOT_COUPLED),
+        "epidermis": _tissue_section(tissue, list(missed)),
+        "not_coupled": list(NOT_COUPLED) + ([] if tissue is not None else [
+            "epidermal tissue (basal density, thickness, barrier): set protocol.tissue = 'lattice'"]),
         "notes": ["each application is followed until the next one of the same product (at most 7 days) and starts "
                   "on clean skin: what earlier applications left in the skin is not carried over",
                   "an application falls 'after needling' while the last session's barrier has not recovered; then "
@@ -258,6 +304,12 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk):
                           ("systemic_ug_per_cm2", "ug/cm^2")):
             data[f"application_{key}"] = ("application", np.array([np.nan if r[key] is None else r[key]
                                                                    for r in rows]), {"units": unit})
+    if tissue is not None:
+        coords["tissue_time"] = ("tissue_time", tissue.values("time"), {"units": "day"})
+        data["epidermal_thickness"] = ("tissue_time", tissue.values("epidermal_thickness"), {"units": "um"})
+        data["basal_density"] = ("tissue_time", tissue.values("basal_density"), {"units": "1/mm^2"})
+        data["stratum_corneum_cell_layers"] = ("tissue_time", tissue.values("stratum_corneum_cell_layers"),
+                                               {"units": "", "long_name": "stratum corneum cell layers (barrier proxy)"})
     prov = {"dermsim_version": __version__, "scenario": scenario.model_dump(mode="json"), "internal_units": "cm, h, ug",
             "collagen_provenance": json.loads(collagen.attrs.get("provenance", "{}"))}
     attrs = {"title": scenario.title, "dermsim_version": __version__, "provenance": json.dumps(prov, default=str),

@@ -408,6 +408,11 @@ _PROTOCOL = {
     "risk.published_rates[].source": "publication",
     "risk.published_rates_apply": "to which courses the published rates apply",
     "risk.no_data": "questions with no published numbers",
+    "epidermis": "the epidermal lattice over the course (null: protocol.tissue = 'none')",
+    "epidermis.model": "the tissue model",
+    "epidermis.sessions_without_basal_wound": "sessions whose channels end above the basal layer (no wound)",
+    "epidermis.*": "start, end and lowest value (and its day) of the epidermal thickness (um), the basal density "
+                   "(cells/mm²) and the stratum corneum cell layers (the barrier proxy)",
     "not_coupled": "parts of a protocol not yet simulated (said, not ignored)",
 }
 

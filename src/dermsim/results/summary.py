@@ -267,6 +267,7 @@ class ProtocolSummary(Summary):
     applications: list[dict[str, Any]]
     collagen: dict[str, Any]
     risk: dict[str, Any]
+    epidermis: dict[str, Any] | None
     not_coupled: list[str]
 
 

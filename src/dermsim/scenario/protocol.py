@@ -21,8 +21,10 @@
 A schedule is written once with a repetition rule: ``repeat`` ("once", "daily", "twice daily", "3 times daily",
 "weekly", "every 4 weeks x 6") or the fields ``start``, ``every``, ``count``, ``until``, ``times`` (clock times
 "08:00") and ``days`` (weekdays "mon", …; day 0 of the protocol is ``protocol.start_weekday``).
-Sun exposure, sleep and dry-air periods are not part of this increment of the protocol engine (issue #13): a
-table for them is refused in one line rather than ignored.
+With ``tissue = "lattice"`` the epidermis is simulated on the spatial lattice (``lattice_size`` sites per side;
+`dermsim.epidermis`), wounded by every session whose channels reach the basal layer. Sun exposure, sleep and
+dry-air periods are not part of this increment of the protocol engine (issue #13): a table for them is refused in
+one line rather than ignored.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ class ProtocolSkinSpec(Spec):
 class ProtocolSpec(Spec):
     duration: Time
     start_weekday: Literal[WEEKDAYS] = "mon"
+    tissue: Literal["none", "lattice"] = "none"      # the epidermis: not simulated, or the spatial lattice
+    lattice_size: int = Field(64, ge=16, le=512)     # basal sites per side of the lattice (64: 0.39 mm, ~3 s a year)
+    tissue_seed: int = Field(1, ge=0, le=2**31 - 1)
     sessions: list[SessionSpec] = Field([], max_length=50)
     applications: list[ApplicationSpec] = Field([], max_length=20)
 
