@@ -69,8 +69,8 @@ def test_risk_adds_up_over_the_sessions_and_cites_its_rates():
     ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"repeat": "every 2 weeks x 3"}]}},
      "protocol.sessions[0].count"),
     ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"device": "roler"}]}}, "protocol.sessions[0].device"),
-    ({"protocol": {"duration": "4 weeks"}, "skin": {"site": "heat-separated-epidermis"},
-      "sun": {"uv": "1 MED"}}, "sun"),
+    ({"protocol": {"duration": "4 weeks"}, "sleep": {"shift": "3 h"}}, "sleep"),
+    ({"protocol": {"duration": "4 weeks", "sun": [{"dose": 1.0, "repeat": "weekly"}]}}, "protocol.sun"),
     ({"protocol": {"duration": "4 weeks", "applications": [SERUM | {"repeat": "daily"}]},
       "skin": {"site": "heat-separated-epidermis"}}, "skin.site"),
 ])
@@ -122,3 +122,15 @@ def test_the_epidermis_on_request_is_wounded_by_the_sessions_that_reach_the_basa
     assert not any("epidermal tissue" in x for x in s["not_coupled"])
     plain = simulate(protocol("6 weeks", [ROLLER | {"repeat": "once"}])).summary
     assert plain["epidermis"] is None and any("epidermal tissue" in x for x in plain["not_coupled"])
+
+
+def test_sun_through_less_sunscreen_costs_more_basal_cells():
+    def lowest(amount):
+        s = simulate(scenario_from_dict({"kind": "protocol", "skin": {"site": "face"}, "protocol": {
+            "duration": "3 weeks", "tissue": "lattice", "lattice_size": 32,
+            "sun": [{"dose": 3.0, "spf": 30, "sunscreen_amount": amount, "repeat": "once", "start": "3 d"}]}})).summary
+        return s["epidermis"]["basal_density_per_mm2"]["lowest"], s["sun"][0]["effective_dose_med"]
+
+    (thick, dose_thick), (thin, dose_thin) = lowest("2 mg/cm^2"), lowest("0.5 mg/cm^2")
+    assert dose_thick == pytest.approx(3.0 / 30) and dose_thin == pytest.approx(3.0 / 30 ** 0.25)   # Faurschou 2007
+    assert thin < thick

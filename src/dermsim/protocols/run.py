@@ -34,7 +34,7 @@ DAY = 24.0
 MAX_RUN_H = 7 * DAY
 #: Schedule fields of a session table (the rest is its ``[microneedle]`` table).
 SCHEDULE_FIELDS = ("repeat", "start", "every", "count", "until", "times", "days")
-NOT_COUPLED = ["sun exposure and sunscreen", "sleep schedule", "dry air / dehydration periods",
+NOT_COUPLED = ["sleep schedule",
                "effects of actives on proliferation or collagen (no concentration-response coupled)"]
 
 
@@ -148,13 +148,25 @@ def _collagen(scenario, plans, sessions: list[Event], duration: float):
     return simulate_collagen(events, duration / DAY, age=scenario.skin.age), events
 
 
+def effective_uv_dose(sun) -> float:
+    """MED reaching the skin through the sunscreen: dose / SPF^(amount / 2 mg/cm²) — the effective SPF grows
+    exponentially with the amount applied (Faurschou & Wulf 2007 Br J Dermatol 156:716: 1 mg/cm² gives the square
+    root of the labelled SPF, 0.5 mg/cm² its fourth root, 4 mg/cm² nearly its square)."""
+    return sun.dose / sun.spf ** (sun.sunscreen_amount / 2e-3)
+
+
 def _tissue(scenario, plans, sessions: list[Event], duration: float):
     """The epidermal lattice over the protocol, wounded by every session whose channels reach the basal layer
     (None without ``tissue = "lattice"``), and the sessions that do not (no basal wound)."""
     pr = scenario.protocol
     if pr.tissue == "none":
+        for name in ("sun", "dry_air"):
+            if getattr(pr, name):
+                raise InputError(f"protocol.{name}", "given", "protocol.tissue = 'lattice' (it acts on the epidermis, "
+                                 "which is simulated only on the lattice)")
         return None, []
     from dermsim import simulate
+    from dermsim.protocols.schedule import event_times
     from dermsim.epidermis.tissue_spec import tissue_scenario_from_dict
     from dermsim.scenario.edit import scenario_data
 
@@ -170,6 +182,13 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float):
         if spec.depth_setting is not None:
             wound["depth_setting"] = table["depth_setting"]
         wounds.append(wound)
+    for i, sun in enumerate(pr.sun):
+        for t in event_times(sun, duration, pr.start_weekday, f"protocol.sun[{i}]"):
+            wounds.append({"kind": "uv", "time": f"{float(t) / DAY!r} d", "dose": effective_uv_dose(sun)})
+    for i, dry in enumerate(pr.dry_air):
+        for t in event_times(dry, duration, pr.start_weekday, f"protocol.dry_air[{i}]"):
+            wounds.append({"kind": "dehydration", "time": f"{float(t) / DAY!r} d",
+                           "duration": f"{dry.duration / DAY!r} d"})
     days = duration / DAY
     tissue = {"preset": "human-interfollicular", "lattice_size": pr.lattice_size, "duration": f"{days!r} d",
               "output_interval": "1 d" if days >= 2 else f"{days / 2!r} d", "time_step": "1 h",
@@ -183,9 +202,9 @@ def simulate_protocol(scenario, progress: Callable[[float], None] | None = None)
 
     pr = scenario.protocol
     duration = pr.duration
-    if not pr.sessions and not pr.applications:
-        raise InputError("protocol", "no sessions or applications", "at least one [[protocol.sessions]] or "
-                         "[[protocol.applications]] table")
+    if not (pr.sessions or pr.applications or pr.sun or pr.dry_air):
+        raise InputError("protocol", "no events", "at least one [[protocol.sessions]], [[protocol.applications]], "
+                         "[[protocol.sun]] or [[protocol.dry_air]] table")
     sessions = _events(pr.sessions, duration, pr.start_weekday, "sessions")
     applications = _events(pr.applications, duration, pr.start_weekday, "applications")
     skin, plans = _plans(scenario)
@@ -256,6 +275,7 @@ def _tissue_section(tissue, missed) -> dict | None:
 
 def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue=None, missed=()):
     from dermsim import __version__
+    from dermsim.protocols.schedule import event_times
     from dermsim.results import DatasetContent, Result
     from dermsim.results.checks import check_figures
 
@@ -275,6 +295,10 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue
                      "model": "dermsim.dermis.collagen (one fitted constant: the injury gain, to Kenkel 2021)"},
         "risk": risk,
         "epidermis": _tissue_section(tissue, list(missed)),
+        "sun": [{"dose_med": x.dose, "spf": x.spf, "sunscreen_amount_mg_per_cm2": 1e3 * x.sunscreen_amount,
+                 "effective_dose_med": effective_uv_dose(x),
+                 "exposures": int(event_times(x, scenario.protocol.duration, scenario.protocol.start_weekday,
+                                              f"protocol.sun[{i}]").size)} for i, x in enumerate(scenario.protocol.sun)],
         "not_coupled": list(NOT_COUPLED) + ([] if tissue is not None else [
             "epidermal tissue (basal density, thickness, barrier): set protocol.tissue = 'lattice'"]),
         "notes": ["each application is followed until the next one of the same product (at most 7 days) and starts "

@@ -413,6 +413,13 @@ _PROTOCOL = {
     "epidermis.sessions_without_basal_wound": "sessions whose channels end above the basal layer (no wound)",
     "epidermis.*": "start, end and lowest value (and its day) of the epidermal thickness (um), the basal density "
                    "(cells/mm²) and the stratum corneum cell layers (the barrier proxy)",
+    "sun": "each [[protocol.sun]] table as run",
+    "sun[].dose_med": "[MED] minimal erythema doses reaching unprotected skin per exposure",
+    "sun[].spf": "labelled sun protection factor (1: none)",
+    "sun[].sunscreen_amount_mg_per_cm2": "sunscreen applied (the SPF is labelled for 2 mg/cm²)",
+    "sun[].effective_dose_med": "[MED] dose reaching the skin per exposure: dose / SPF^(amount / 2 mg/cm²) (Faurschou "
+                                "& Wulf 2007)",
+    "sun[].exposures": "[exposures] over the protocol",
     "not_coupled": "parts of a protocol not yet simulated (said, not ignored)",
 }
 

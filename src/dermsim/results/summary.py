@@ -268,6 +268,7 @@ class ProtocolSummary(Summary):
     collagen: dict[str, Any]
     risk: dict[str, Any]
     epidermis: dict[str, Any] | None
+    sun: list[dict[str, Any]]
     not_coupled: list[str]
 
 

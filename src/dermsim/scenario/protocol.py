@@ -22,9 +22,9 @@ A schedule is written once with a repetition rule: ``repeat`` ("once", "daily", 
 "weekly", "every 4 weeks x 6") or the fields ``start``, ``every``, ``count``, ``until``, ``times`` (clock times
 "08:00") and ``days`` (weekdays "mon", …; day 0 of the protocol is ``protocol.start_weekday``).
 With ``tissue = "lattice"`` the epidermis is simulated on the spatial lattice (``lattice_size`` sites per side;
-`dermsim.epidermis`), wounded by every session whose channels reach the basal layer. Sun exposure, sleep and
-dry-air periods are not part of this increment of the protocol engine (issue #13): a table for them is refused in
-one line rather than ignored.
+`dermsim.epidermis`), wounded by every session whose channels reach the basal layer, and exposed to
+``[[protocol.sun]]`` (UV doses through a sunscreen) and ``[[protocol.dry_air]]`` periods, which need the lattice.
+Sleep is not part of this increment of the protocol engine (issue #13): a table for it is refused in one line.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pydantic import Field
 
 from dermsim.scenario.edit import ScenarioMethods
 from dermsim.scenario.permeation import CompoundSpec, FormulationSpec, MicroneedleTreatmentSpec
-from dermsim.scenario.quantities import Time, TimeOrZero
+from dermsim.scenario.quantities import ArealMass, Time, TimeOrZero
 from dermsim.scenario.spec import Spec
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -67,6 +67,21 @@ class ApplicationSpec(Schedule):
     formulation: FormulationSpec
 
 
+class SunSpec(Schedule):
+    """Sun exposures on a schedule: ``dose`` minimal erythema doses (MED) reaching unprotected skin each time,
+    through a sunscreen of ``spf`` applied at ``sunscreen_amount`` (the SPF is labelled for 2 mg/cm²)."""
+
+    dose: float = Field(gt=0, le=20)
+    spf: float = Field(1.0, ge=1, le=100)
+    sunscreen_amount: ArealMass = 2e-3                 # g/cm² (2 mg/cm², as labelled)
+
+
+class DryAirSpec(Schedule):
+    """Periods of dry air (low humidity) of ``duration`` each, on a schedule."""
+
+    duration: Time
+
+
 class ProtocolSkinSpec(Spec):
     site: str = "face"
     age: float = Field(45.0, ge=18, le=100)
@@ -81,6 +96,8 @@ class ProtocolSpec(Spec):
     tissue_seed: int = Field(1, ge=0, le=2**31 - 1)
     sessions: list[SessionSpec] = Field([], max_length=50)
     applications: list[ApplicationSpec] = Field([], max_length=20)
+    sun: list[SunSpec] = Field([], max_length=10)
+    dry_air: list[DryAirSpec] = Field([], max_length=10)
 
 
 class ProtocolScenario(ScenarioMethods, Spec):
