@@ -69,6 +69,7 @@ def test_risk_adds_up_over_the_sessions_and_cites_its_rates():
     ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"repeat": "every 2 weeks x 3"}]}},
      "protocol.sessions[0].count"),
     ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"device": "roler"}]}}, "protocol.sessions[0].device"),
+    ({"protocol": {"duration": "4 weeks", "sleep": {"shift": "3 h"}}}, "protocol.sleep"),
     ({"protocol": {"duration": "4 weeks"}, "sleep": {"shift": "3 h"}}, "sleep"),
     ({"protocol": {"duration": "4 weeks", "sun": [{"dose": 1.0, "repeat": "weekly"}]}}, "protocol.sun"),
     ({"protocol": {"duration": "4 weeks", "applications": [SERUM | {"repeat": "daily"}]},
@@ -134,3 +135,18 @@ def test_sun_through_less_sunscreen_costs_more_basal_cells():
     (thick, dose_thick), (thin, dose_thin) = lowest("2 mg/cm^2"), lowest("0.5 mg/cm^2")
     assert dose_thick == pytest.approx(3.0 / 30) and dose_thin == pytest.approx(3.0 / 30 ** 0.25)   # Faurschou 2007
     assert thin < thick
+
+
+def test_a_sleep_shift_delays_the_divisions_of_the_lattice():
+    from dermsim.protocols.run import _tissue
+
+    def mean_hour(shift):
+        sc = scenario_from_dict({"kind": "protocol", "skin": {"site": "face"}, "protocol": {
+            "duration": "20 d", "tissue": "lattice", "lattice_size": 64, "sleep": {"shift": shift}}})
+        result, _ = _tissue(sc, [], [], sc.protocol.duration)
+        counts = result.values("divisions_by_clock_hour")
+        angle = 2 * np.pi * (np.arange(24) + 0.5) / 24
+        return 24 * np.arctan2(counts @ np.sin(angle), counts @ np.cos(angle)) / (2 * np.pi) % 24
+
+    delay = (mean_hour("6 h") - mean_hour("0 h")) % 24
+    assert 4.5 < delay < 7.5                           # the rhythm's circular mean moves by the shift

@@ -73,6 +73,37 @@ def epidermis(result):
     return fig
 
 
+def before_after(result):
+    """A cross-section before and after the course: the epidermis (stratum corneum and viable layers, µm; with the
+    lattice) and the dermal collagen pools (relative to baseline)."""
+    v = result.values
+    tissue = "tissue_time" in result
+    _, fig, _ = _figure(figsize=(8, 4.2))
+    fig.clear()
+    axes = fig.subplots(1, 2 if tissue else 1, squeeze=False).ravel()
+    x = np.array([0, 1])
+    if tissue:
+        ax = axes[0]
+        viable = v("viable_epidermis_thickness")[[0, -1]]
+        cornified = v("epidermal_thickness")[[0, -1]] - viable
+        ax.bar(x, cornified, 0.5, color="#f3d9b1", label="stratum corneum")        # from the surface down
+        ax.bar(x, viable, 0.5, bottom=cornified, color="#f7c6c7", label="viable epidermis")
+        ax.set_xticks(x, ["before", "after"])
+        ax.set_ylabel("depth below the surface (µm)")
+        ax.invert_yaxis()                                   # the surface on top, as in a cross-section
+        ax.set_title("epidermis (lattice)", fontsize=MIN_FONT + 2)
+    ax = axes[-1]
+    mature, labile = v("collagen_mature")[[0, -1]], v("collagen_labile")[[0, -1]]
+    ax.bar(x, 100 * mature, 0.5, color="#3182bd", label="mature (type I-rich) collagen")
+    ax.bar(x, 100 * labile, 0.5, bottom=100 * mature, color="#e6550d", label="labile (type III-rich) collagen")
+    ax.set_xticks(x, ["before", "after"])
+    ax.set_ylabel("dermal collagen (% of baseline)")
+    ax.set_title("dermis", fontsize=MIN_FONT + 2)
+    legend_below(fig, *axes, columns=2)
+    _title(fig, result, "before and after")
+    return fig
+
+
 def session_risk(result):
     """Expected bleeding points and the relative infection index of every session."""
     v = result.values
@@ -92,7 +123,8 @@ def session_risk(result):
 
 
 def save_all(result, out_dir: Path) -> list[Path]:
-    figures = {"protocol_course.png": lambda: course(result)}
+    figures = {"protocol_course.png": lambda: course(result),
+               "protocol_before_after.png": lambda: before_after(result)}
     if "session" in result:
         figures["protocol_session_risk.png"] = lambda: session_risk(result)
     if "tissue_time" in result:

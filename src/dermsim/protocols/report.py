@@ -71,7 +71,9 @@ def markdown(result, plots: bool = True) -> str:
                          f"{fmt(p['basal_cmax_ratio_after_needling'])} | {fmt(p['course_basal_auc_ug_h_per_cm3'])} | "
                          f"{fmt(p['course_systemic_ug_per_cm2'])} |")
     if plots:
-        lines += ["", "## Plots", "", "![course](protocol_course.png)"]
+        lines += ["", "## Plots", "", "![course](protocol_course.png)", "", "![before and after](protocol_before_after.png)"]
+        if s["epidermis"]:
+            lines += ["", "![epidermis](protocol_epidermis.png)"]
         if s["sessions"]:
             lines += ["", "![risk](protocol_session_risk.png)"]
     lines += ["", "## Not coupled yet", ""] + [f"- {x}" for x in s["not_coupled"]]

@@ -34,7 +34,7 @@ DAY = 24.0
 MAX_RUN_H = 7 * DAY
 #: Schedule fields of a session table (the rest is its ``[microneedle]`` table).
 SCHEDULE_FIELDS = ("repeat", "start", "every", "count", "until", "times", "days")
-NOT_COUPLED = ["sleep schedule",
+NOT_COUPLED = [
                "effects of actives on proliferation or collagen (no concentration-response coupled)"]
 
 
@@ -160,7 +160,7 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float):
     (None without ``tissue = "lattice"``), and the sessions that do not (no basal wound)."""
     pr = scenario.protocol
     if pr.tissue == "none":
-        for name in ("sun", "dry_air"):
+        for name in ("sun", "dry_air", "sleep"):
             if getattr(pr, name):
                 raise InputError(f"protocol.{name}", "given", "protocol.tissue = 'lattice' (it acts on the epidermis, "
                                  "which is simulated only on the lattice)")
@@ -189,6 +189,9 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float):
         for t in event_times(dry, duration, pr.start_weekday, f"protocol.dry_air[{i}]"):
             wounds.append({"kind": "dehydration", "time": f"{float(t) / DAY!r} d",
                            "duration": f"{dry.duration / DAY!r} d"})
+    if pr.sleep is not None:
+        wounds.append({"kind": "circadian", "shift": f"{pr.sleep.shift!r} h",
+                       "shift_time": f"{pr.sleep.start / DAY!r} d"})
     days = duration / DAY
     tissue = {"preset": "human-interfollicular", "lattice_size": pr.lattice_size, "duration": f"{days!r} d",
               "output_interval": "1 d" if days >= 2 else f"{days / 2!r} d", "time_step": "1 h",
@@ -202,9 +205,9 @@ def simulate_protocol(scenario, progress: Callable[[float], None] | None = None)
 
     pr = scenario.protocol
     duration = pr.duration
-    if not (pr.sessions or pr.applications or pr.sun or pr.dry_air):
+    if not (pr.sessions or pr.applications or pr.sun or pr.dry_air or pr.sleep):
         raise InputError("protocol", "no events", "at least one [[protocol.sessions]], [[protocol.applications]], "
-                         "[[protocol.sun]] or [[protocol.dry_air]] table")
+                         "[[protocol.sun]] or [[protocol.dry_air]] table, or [protocol.sleep]")
     sessions = _events(pr.sessions, duration, pr.start_weekday, "sessions")
     applications = _events(pr.applications, duration, pr.start_weekday, "applications")
     skin, plans = _plans(scenario)
@@ -331,6 +334,7 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue
     if tissue is not None:
         coords["tissue_time"] = ("tissue_time", tissue.values("time"), {"units": "day"})
         data["epidermal_thickness"] = ("tissue_time", tissue.values("epidermal_thickness"), {"units": "um"})
+        data["viable_epidermis_thickness"] = ("tissue_time", tissue.values("viable_epidermis_thickness"), {"units": "um"})
         data["basal_density"] = ("tissue_time", tissue.values("basal_density"), {"units": "1/mm^2"})
         data["stratum_corneum_cell_layers"] = ("tissue_time", tissue.values("stratum_corneum_cell_layers"),
                                                {"units": "", "long_name": "stratum corneum cell layers (barrier proxy)"})

@@ -23,8 +23,8 @@ A schedule is written once with a repetition rule: ``repeat`` ("once", "daily", 
 "08:00") and ``days`` (weekdays "mon", …; day 0 of the protocol is ``protocol.start_weekday``).
 With ``tissue = "lattice"`` the epidermis is simulated on the spatial lattice (``lattice_size`` sites per side;
 `dermsim.epidermis`), wounded by every session whose channels reach the basal layer, and exposed to
-``[[protocol.sun]]`` (UV doses through a sunscreen) and ``[[protocol.dry_air]]`` periods, which need the lattice.
-Sleep is not part of this increment of the protocol engine (issue #13): a table for it is refused in one line.
+``[[protocol.sun]]`` (UV doses through a sunscreen), ``[[protocol.dry_air]]`` periods and a ``[protocol.sleep]``
+shift of the daily rhythm, which need the lattice.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pydantic import Field
 
 from dermsim.scenario.edit import ScenarioMethods
 from dermsim.scenario.permeation import CompoundSpec, FormulationSpec, MicroneedleTreatmentSpec
-from dermsim.scenario.quantities import ArealMass, Time, TimeOrZero
+from dermsim.scenario.quantities import ArealMass, Hours, Time, TimeOrZero
 from dermsim.scenario.spec import Spec
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -82,6 +82,14 @@ class DryAirSpec(Schedule):
     duration: Time
 
 
+class SleepSpec(Spec):
+    """A shifted sleep schedule: the skin's daily rhythm delayed by ``shift`` (h; e.g. "3 h" for sleeping 02:00-10:00
+    instead of 23:00-07:00) from ``start`` on."""
+
+    shift: Hours
+    start: TimeOrZero = 0.0
+
+
 class ProtocolSkinSpec(Spec):
     site: str = "face"
     age: float = Field(45.0, ge=18, le=100)
@@ -98,6 +106,7 @@ class ProtocolSpec(Spec):
     applications: list[ApplicationSpec] = Field([], max_length=20)
     sun: list[SunSpec] = Field([], max_length=10)
     dry_air: list[DryAirSpec] = Field([], max_length=10)
+    sleep: SleepSpec | None = None
 
 
 class ProtocolScenario(ScenarioMethods, Spec):
