@@ -150,3 +150,13 @@ def test_a_sleep_shift_delays_the_divisions_of_the_lattice():
 
     delay = (mean_hour("6 h") - mean_hour("0 h")) % 24
     assert 4.5 < delay < 7.5                           # the rhythm's circular mean moves by the shift
+
+
+def test_an_active_without_a_cited_concentration_response_is_no_data():
+    s = simulate(protocol("2 weeks", applications=[SERUM | {"repeat": "daily"},
+                                                   {"name": "retinol", "compound": {"name": "retinol"},
+                                                    "formulation": {"concentration": "0.3 %", "dose": "2 mg/cm^2"},
+                                                    "repeat": "daily"}])).summary
+    effects = {a["compound"]: a for a in s["actives"]}
+    assert effects["niacinamide"]["effect"] == "no data" and effects["retinol"]["effect"] == "no data"
+    assert "concentration-response" in effects["retinol"]["evidence"]

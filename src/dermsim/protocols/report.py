@@ -70,6 +70,9 @@ def markdown(result, plots: bool = True) -> str:
                          f"{fmt(p['basal_cmax_intact_ug_per_cm3'])} | {fmt(p['basal_cmax_after_needling_ug_per_cm3'])} | "
                          f"{fmt(p['basal_cmax_ratio_after_needling'])} | {fmt(p['course_basal_auc_ug_h_per_cm3'])} | "
                          f"{fmt(p['course_systemic_ug_per_cm2'])} |")
+    if s["actives"]:
+        lines += ["", "## What the products do once there", "", "| product | effect | evidence |", "|---|---|---|"]
+        lines += [f"| {a['product']} | {a['effect']} | {a['evidence']} |" for a in s["actives"]]
     if plots:
         lines += ["", "## Plots", "", "![course](protocol_course.png)", "", "![before and after](protocol_before_after.png)"]
         if s["epidermis"]:

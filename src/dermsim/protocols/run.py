@@ -34,8 +34,8 @@ DAY = 24.0
 MAX_RUN_H = 7 * DAY
 #: Schedule fields of a session table (the rest is its ``[microneedle]`` table).
 SCHEDULE_FIELDS = ("repeat", "start", "every", "count", "until", "times", "days")
-NOT_COUPLED = [
-               "effects of actives on proliferation or collagen (no concentration-response coupled)"]
+NOT_COUPLED = ["effects of actives on the tissue other than a sunscreen's (see actives: 'no data' where no "
+               "concentration-response is known)"]
 
 
 @dataclass(frozen=True)
@@ -278,6 +278,7 @@ def _tissue_section(tissue, missed) -> dict | None:
 
 def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue=None, missed=()):
     from dermsim import __version__
+    from dermsim.protocols.actives import effects
     from dermsim.protocols.schedule import event_times
     from dermsim.results import DatasetContent, Result
     from dermsim.results.checks import check_figures
@@ -298,6 +299,7 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue
                      "model": "dermsim.dermis.collagen (one fitted constant: the injury gain, to Kenkel 2021)"},
         "risk": risk,
         "epidermis": _tissue_section(tissue, list(missed)),
+        "actives": effects(scenario),
         "sun": [{"dose_med": x.dose, "spf": x.spf, "sunscreen_amount_mg_per_cm2": 1e3 * x.sunscreen_amount,
                  "effective_dose_med": effective_uv_dose(x),
                  "exposures": int(event_times(x, scenario.protocol.duration, scenario.protocol.start_weekday,

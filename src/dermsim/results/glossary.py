@@ -420,6 +420,11 @@ _PROTOCOL = {
     "sun[].effective_dose_med": "[MED] dose reaching the skin per exposure: dose / SPF^(amount / 2 mg/cm²) (Faurschou "
                                 "& Wulf 2007)",
     "sun[].exposures": "[exposures] over the protocol",
+    "actives": "what each product does once it reaches the skin (parameters/active_effects.toml)",
+    "actives[].product": "product name",
+    "actives[].compound": "its compound",
+    "actives[].effect": "modelled, or no data (no cited concentration-response: only the delivery is simulated)",
+    "actives[].evidence": "why, with the source",
     "not_coupled": "parts of a protocol not yet simulated (said, not ignored)",
 }
 

@@ -269,6 +269,7 @@ class ProtocolSummary(Summary):
     risk: dict[str, Any]
     epidermis: dict[str, Any] | None
     sun: list[dict[str, Any]]
+    actives: list[dict[str, Any]]
     not_coupled: list[str]
 
 
