@@ -37,6 +37,11 @@ def _solve(system, times, solver: str, progress):
         return traj
     if solver in ("auto", "exact"):
         traj = solve_exact(system, times)
+        if solver == "auto" and not _trustworthy(system, traj) and system.operator.kind == "tridiagonal":
+            robust = solve_exact(system, times, driver="stemr")      # eigenvectors of a stiff stack, more accurate
+            if _trustworthy(system, robust):
+                robust.solver = f"{robust.solver} (LAPACK stemr: the default eigen-decomposition was ill-conditioned)"
+                return robust
         if solver == "auto" and not _trustworthy(system, traj):
             traj = solve_tr_bdf2(system, times, progress=progress)
             traj.solver = f"{traj.solver} (the exact solver was ill-conditioned on this stack)"

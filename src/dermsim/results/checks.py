@@ -17,7 +17,7 @@ MASS_BALANCE_TOLERANCE = 1e-8
 NEGATIVE_TOLERANCE = 1e-9
 REMEDY = "try simulation.solver = 'tr-bdf2' or a higher simulation.resolution, and report the scenario"
 #: Added to a mass-balance failure: the known cause both solvers share (docs/status.md, issue #11 item 7).
-STIFF_HINT = ("; if one layer conducts far more than its neighbour (K·D/h over ~1e4 times), double precision "
+STIFF_HINT = ("; if one layer conducts far more than its neighbour (K·D/h over ~1e5 times), double precision "
               "cannot close the balance: thicken or merge that layer")
 
 

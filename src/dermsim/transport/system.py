@@ -61,11 +61,13 @@ class TridiagonalOperator:
             raise np.linalg.LinAlgError(f"tridiagonal solve failed (info={info})")
         return x
 
-    def eigen(self, capacity: np.ndarray, root_c: np.ndarray):
-        """(λ, V, None) of the symmetrised tridiagonal M (`scipy.linalg.eigh_tridiagonal`); root_c = √C."""
+    def eigen(self, capacity: np.ndarray, root_c: np.ndarray, driver: str = "auto"):
+        """(λ, V, None) of the symmetrised tridiagonal M (`scipy.linalg.eigh_tridiagonal` with ``driver`` as its
+        ``lapack_driver``); root_c = √C."""
         from scipy.linalg import eigh_tridiagonal
 
-        lam, vecs = eigh_tridiagonal(self.diagonal / capacity, self.off_diagonal / (root_c[:-1] * root_c[1:]))
+        lam, vecs = eigh_tridiagonal(self.diagonal / capacity, self.off_diagonal / (root_c[:-1] * root_c[1:]),
+                                     lapack_driver=driver)
         return lam, vecs, None
 
 
