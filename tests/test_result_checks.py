@@ -18,14 +18,25 @@ STIFF = {"skin": {"layers": [{"name": "a", "thickness": "1 nm", "diffusivity": "
          "formulation": {"concentration": "1 mg/mL"}, "receptor": {"type": "sink"}}
 
 
-def test_a_stiff_stack_is_handed_over_to_tr_bdf2_and_says_so():
+def test_a_stiff_stack_is_handed_over_and_says_so():
     """1 nm at D = 1e-9 cm²/s over 10 cm at 1e-5 cm²/s: the exact solver gave −1.16 ug/cm² and a balance of
-    5.9e-4; the default now checks it, hands over, and the answer is non-negative and closed."""
+    5.9e-4; the default now checks it, hands over (to the LAPACK stemr eigen-decomposition, else TR-BDF2), says
+    so, and the answer is non-negative, closed, and TR-BDF2's."""
     s = simulate(scenario_from_dict(STIFF)).summary
-    assert "ill-conditioned" in s["solver"] and s["solver"].startswith("tr-bdf2")
+    assert "ill-conditioned" in s["solver"] and s["solver"].startswith(("exact-eigen (LAPACK stemr", "tr-bdf2"))
     assert s["cumulative_permeated_ug_per_cm2"] >= 0 and s["mass_balance_relative_error"] < 1e-8
-    forced = simulate(scenario_from_dict({**STIFF, "simulation": {"solver": "tr-bdf2"}})).summary
-    assert s["cumulative_permeated_ug_per_cm2"] == pytest.approx(forced["cumulative_permeated_ug_per_cm2"], rel=1e-9)
+    # against TR-BDF2 converged in time (growth 0.001; 3.11518e-9 ug/cm², 1e-9 of the dose): the stemr answer is
+    # within 4e-4 of it, closer than TR-BDF2 at its default steps (3e-3)
+    from dermsim.permeation.layered import discretise
+    from dermsim.permeation.setup import build, output_times
+    from dermsim.transport.timestep import solve_tr_bdf2
+
+    scenario = scenario_from_dict(STIFF)
+    system = discretise(build(scenario).model)
+    times = output_times(scenario.simulation)
+    converged = solve_tr_bdf2(system, times, growth=0.001, max_step=times[-1] / 2000)
+    assert s["cumulative_permeated_ug_per_cm2"] == pytest.approx(
+        converged.cumulative[system.rate_index("permeated")][-1], rel=1e-3)
 
 
 def test_the_balance_does_not_depend_on_the_dose_magnitude():
