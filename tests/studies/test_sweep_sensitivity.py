@@ -115,3 +115,12 @@ def test_cli_sweep_and_sensitivity_write_their_output_sets(tmp_path):
     assert (tmp_path / "sens" / "indices.csv").exists() and (tmp_path / "sens" / "sensitivity.png").exists()
     proc = cli("sweep", str(EXAMPLE), "--vary", "stratum_corneum.thickness=10..", "--out", str(tmp_path / "bad"))
     assert proc.returncode == 2 and proc.stderr.startswith("error: --vary:") and not (tmp_path / "bad").exists()
+
+
+def test_the_many_skins_example_runs(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "many_skins.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "basal-layer peak: median" in proc.stdout and "depends most on" in proc.stdout
+    for name in ("population", "sweep", "sensitivity"):
+        assert (tmp_path / name / "summary.json").exists()
