@@ -118,7 +118,8 @@ def test_a_killed_workers_batch_is_computed_again(tmp_path, monkeypatch):
     assert out == [0, 10, 20, 30] and os.path.exists(marker)
 
 
-def test_an_unreachable_scheduler_is_one_line():
+def test_an_unreachable_scheduler_is_one_line(monkeypatch):
+    monkeypatch.setattr(execution, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(InputError, match=r"^scheduler: cannot connect"):
         execution.run(abs, [1, 2], engine="dask", scheduler="tcp://127.0.0.1:9")
 

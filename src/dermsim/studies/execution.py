@@ -18,6 +18,8 @@ from dermsim.errors import InputError
 #: Skins per batch: ~0.3 s of work per task at ~30 nodes (benchmarks/population.py), cache-sized eigenvectors.
 BATCH_SKINS = 2500
 ENGINES = ("auto", "serial", "dask")
+#: How long to try to reach a scheduler before saying so in one line.
+CONNECT_TIMEOUT = "10s"
 
 
 def batches(n: int, size: int = BATCH_SKINS) -> list[slice]:
@@ -74,7 +76,7 @@ def _run_dask(function, payloads, scheduler, workers, progress) -> list:
         address = scheduler
     try:
         try:
-            client = Client(address, timeout="10s")
+            client = Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise InputError("scheduler", address, "the address of a running Dask scheduler (tcp://host:port)",
                              problem=f"cannot connect: {exc}") from None
