@@ -74,7 +74,8 @@ def markdown(result, plots: bool = True) -> str:
         lines += ["", "## What the products do once there", "", "| product | effect | evidence |", "|---|---|---|"]
         lines += [f"| {a['product']} | {a['effect']} | {a['evidence']} |" for a in s["actives"]]
     if plots:
-        lines += ["", "## Plots", "", "![course](protocol_course.png)", "", "![before and after](protocol_before_after.png)"]
+        lines += ["", "## Plots", "", "![one page](protocol_one_page.png)", "", "![course](protocol_course.png)", "",
+                  "![before and after](protocol_before_after.png)"]
         if s["epidermis"]:
             lines += ["", "![epidermis](protocol_epidermis.png)"]
         if s["sessions"]:

@@ -364,4 +364,12 @@ def answer(s: dict) -> str:
                      f"{p['basal_cmax_after_needling_ug_per_cm3']:.3g} ug/cm^3"
                      + (f", {ratio:.3g}x" if ratio is not None else "") + ")")
         parts.append(text)
+    for sun in s.get("sun", []):
+        parts.append(f"sun: {sun['exposures']} exposures of {sun['dose_med']:g} MED through SPF {sun['spf']:g} at "
+                     f"{sun['sunscreen_amount_mg_per_cm2']:g} mg/cm^2 ({sun['effective_dose_med']:.2g} MED reach the skin)")
+    if s.get("epidermis"):
+        e = s["epidermis"]
+        parts.append(f"epidermis {e['epidermal_thickness_um']['start']:.0f} -> {e['epidermal_thickness_um']['end']:.0f} um, "
+                     f"basal density lowest {100 * e['basal_density_per_mm2']['lowest'] / e['basal_density_per_mm2']['start']:.0f} % "
+                     f"of the start (day {e['basal_density_per_mm2']['lowest_day']:.0f})")
     return "; ".join(parts) + "."
