@@ -20,9 +20,9 @@ SERUM = {"name": "serum", "compound": {"name": "niacinamide"},
 ROLLER = {"device": "roller-192-1.5mm", "passes": 8, "treated_area": "100 cm^2"}
 
 
-def protocol(duration="8 weeks", sessions=(), applications=(), age=40):
+def protocol(duration="8 weeks", sessions=(), applications=(), age=40, tissue="none"):
     return scenario_from_dict({"kind": "protocol", "skin": {"site": "face", "age": age},
-                               "protocol": {"duration": duration, "sessions": list(sessions),
+                               "protocol": {"duration": duration, "sessions": list(sessions), "tissue": tissue,
                                             "applications": list(applications)}})
 
 
@@ -69,9 +69,10 @@ def test_risk_adds_up_over_the_sessions_and_cites_its_rates():
     ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"repeat": "every 2 weeks x 3"}]}},
      "protocol.sessions[0].count"),
     ({"protocol": {"duration": "4 weeks", "sessions": [ROLLER | {"device": "roler"}]}}, "protocol.sessions[0].device"),
-    ({"protocol": {"duration": "4 weeks", "sleep": {"shift": "3 h"}}}, "protocol.sleep"),
+    ({"protocol": {"duration": "4 weeks", "tissue": "none", "sleep": {"shift": "3 h"}}}, "protocol.sleep"),
     ({"protocol": {"duration": "4 weeks"}, "sleep": {"shift": "3 h"}}, "sleep"),
-    ({"protocol": {"duration": "4 weeks", "sun": [{"dose": 1.0, "repeat": "weekly"}]}}, "protocol.sun"),
+    ({"protocol": {"duration": "4 weeks", "tissue": "none", "sun": [{"dose": 1.0, "repeat": "weekly"}]}},
+     "protocol.sun"),
     ({"protocol": {"duration": "4 weeks", "applications": [SERUM | {"repeat": "daily"}]},
       "skin": {"site": "heat-separated-epidermis"}}, "skin.site"),
 ])
@@ -110,7 +111,7 @@ def test_cli_bad_protocol_is_exit_2_and_nothing_written(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
 
 
-def test_the_epidermis_on_request_is_wounded_by_the_sessions_that_reach_the_basal_layer():
+def test_the_epidermis_is_wounded_by_the_sessions_that_reach_the_basal_layer():
     s = simulate(scenario_from_dict({"kind": "protocol", "skin": {"site": "face", "age": 40}, "protocol": {
         "duration": "6 weeks", "tissue": "lattice", "lattice_size": 32,
         "sessions": [ROLLER | {"repeat": "once", "start": "7 d"},
@@ -121,8 +122,11 @@ def test_the_epidermis_on_request_is_wounded_by_the_sessions_that_reach_the_basa
     assert e["basal_density_per_mm2"]["lowest"] < e["basal_density_per_mm2"]["start"]
     assert 7 <= e["basal_density_per_mm2"]["lowest_day"] <= 9       # the wound of the 1.5 mm session (day 7)
     assert not any("epidermal tissue" in x for x in s["not_coupled"])
-    plain = simulate(protocol("6 weeks", [ROLLER | {"repeat": "once"}])).summary
+    plain = simulate(protocol("6 weeks", [ROLLER | {"repeat": "once"}])).summary          # tissue = "none"
     assert plain["epidermis"] is None and any("epidermal tissue" in x for x in plain["not_coupled"])
+    default = scenario_from_dict({"kind": "protocol", "protocol": {"duration": "1 week",
+                                                                   "sessions": [ROLLER | {"repeat": "once"}]}})
+    assert default.protocol.tissue == "lattice" and simulate(default).summary["epidermis"] is not None
 
 
 def test_sun_through_less_sunscreen_costs_more_basal_cells():

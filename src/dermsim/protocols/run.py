@@ -305,7 +305,7 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue
                  "exposures": int(event_times(x, scenario.protocol.duration, scenario.protocol.start_weekday,
                                               f"protocol.sun[{i}]").size)} for i, x in enumerate(scenario.protocol.sun)],
         "not_coupled": list(NOT_COUPLED) + ([] if tissue is not None else [
-            "epidermal tissue (basal density, thickness, barrier): set protocol.tissue = 'lattice'"]),
+            "epidermal tissue (basal density, thickness, barrier): protocol.tissue = 'none' was set"]),
         "notes": ["each application is followed until the next one of the same product (at most 7 days) and starts "
                   "on clean skin: what earlier applications left in the skin is not carried over",
                   "an application falls 'after needling' while the last session's barrier has not recovered; then "
