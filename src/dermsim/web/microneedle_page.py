@@ -142,17 +142,13 @@ def charts(result) -> None:
     t = v("time")
     delivered, basal, where = st.tabs(["with vs without", "basal layer", "r–z map"])
     with delivered:
-        shared.line_chart(shared.long_frame("time (h)", t, {"with needles": v("cumulative_permeated"),
-                                                            "without": v("cumulative_permeated_without_needles")},
-                                            series="treatment"),
-                          "time (h)", "value", "treatment", title="cumulative amount permeated",
-                          x_title="time (h)", y_title="µg/cm²")
+        shared.curves("time (h)", t, {"with needles": v("cumulative_permeated"),
+                                      "without": v("cumulative_permeated_without_needles")},
+                      series="treatment", title="cumulative amount permeated", y_title="µg/cm²")
     with basal:
-        shared.line_chart(shared.long_frame("time (h)", t, {"with needles": v("basal_layer_concentration"),
-                                                            "without": v("basal_layer_concentration_without_needles")},
-                                            series="treatment"),
-                          "time (h)", "value", "treatment", title="mean concentration in the basal layer",
-                          x_title="time (h)", y_title="µg/cm³")
+        shared.curves("time (h)", t, {"with needles": v("basal_layer_concentration"),
+                                      "without": v("basal_layer_concentration_without_needles")},
+                      series="treatment", title="mean concentration in the basal layer", y_title="µg/cm³")
     with where:
         rz_map(result)
 

@@ -80,25 +80,22 @@ def charts(result, profile_times) -> None:
     basal, profiles, layers, permeated = st.tabs(["basal layer", "depth profiles", "amount per layer",
                                                   "cumulative permeation"])
     with basal:
-        shared.line_chart(shared.long_frame("time (h)", t, {"basal layer": v("basal_layer_concentration")}),
-                          "time (h)", "value", None, title="mean concentration in the basal layer",
-                          x_title="time (h)", y_title="µg/cm³")
+        shared.curves("time (h)", t, {"basal layer": v("basal_layer_concentration")},
+                      title="mean concentration in the basal layer", y_title="µg/cm³")
     with profiles:
         depth, conc = v("depth"), v("concentration")
         picks = {f"{tk:.3g} h": conc[int(abs(t - tk).argmin())]
                  for tk in _profile_times(t, profile_times)}
-        shared.line_chart(shared.long_frame("depth (µm)", depth, picks, series="time"), "depth (µm)", "value",
-                          "time", title="concentration in the skin", x_title="depth below the surface (µm)",
-                          y_title="µg/cm³", log_x=True, log_y=True)
+        shared.curves("depth (µm)", depth, picks, series="time", title="concentration in the skin",
+                      x_title="depth below the surface (µm)", y_title="µg/cm³", log_x=True, log_y=True)
     with layers:
         columns = {str(name).replace("_", " "): v("amount_in_layer")[:, j] for j, name in enumerate(v("layer"))}
         if "amount_in_vehicle" in result:
             columns["on the surface"] = v("amount_in_vehicle")
-        shared.line_chart(shared.long_frame("time (h)", t, columns, series="where"), "time (h)", "value", "where",
-                          title="amount per area", x_title="time (h)", y_title="µg/cm²", log_y=True)
+        shared.curves("time (h)", t, columns, series="where", title="amount per area", y_title="µg/cm²", log_y=True)
     with permeated:
-        shared.line_chart(shared.long_frame("time (h)", t, {"permeated": v("cumulative_permeated")}), "time (h)",
-                          "value", None, title="cumulative amount permeated", x_title="time (h)", y_title="µg/cm²")
+        shared.curves("time (h)", t, {"permeated": v("cumulative_permeated")}, title="cumulative amount permeated",
+                      y_title="µg/cm²")
 
 
 def render() -> None:

@@ -96,23 +96,18 @@ def clone_charts(result) -> None:
     t = v("time")
     survival, size, distribution = st.tabs(["survival", "clone size", "size distribution at the end"])
     with survival:
-        shared.line_chart(shared.long_frame("time (week)", t, {"progenitor": v("progenitor_survival"),
-                                                               "basal": v("basal_survival")}, series="clone holds"),
-                          "time (week)", "value", "clone holds", title="fraction of clones surviving",
-                          x_title="time (week)", y_title="fraction", log_y=True)
+        shared.curves("time (week)", t, {"progenitor": v("progenitor_survival"), "basal": v("basal_survival")},
+                      series="clone holds", title="fraction of clones surviving", y_title="fraction", log_y=True)
     with size:
-        shared.line_chart(shared.long_frame("time (week)", t, {"basal cells": v("mean_basal_cells_surviving"),
-                                                               "all cells": v("mean_total_cells_surviving")},
-                                            series="per surviving clone"),
-                          "time (week)", "value", "per surviving clone", title="mean clone size",
-                          x_title="time (week)", y_title="cells")
+        shared.curves("time (week)", t, {"basal cells": v("mean_basal_cells_surviving"),
+                                         "all cells": v("mean_total_cells_surviving")},
+                      series="per surviving clone", title="mean clone size", y_title="cells")
     with distribution:
         sizes, fractions = v("size"), v("basal_size_distribution")[-1]
         keep = (sizes > 0) & (fractions > 0)
-        shared.line_chart(shared.long_frame("basal cells", sizes[keep], {"fraction": fractions[keep]}),
-                          "basal cells", "value", None, title=f"basal clone sizes at {t[-1]:.3g} weeks",
-                          x_title="basal cells per surviving clone", y_title="fraction of surviving clones",
-                          log_y=True)
+        shared.curves("basal cells", sizes[keep], {"fraction": fractions[keep]},
+                      title=f"basal clone sizes at {t[-1]:.3g} weeks", x_title="basal cells per surviving clone",
+                      y_title="fraction of surviving clones", log_y=True)
 
 
 def tissue_charts(result) -> None:
@@ -124,14 +119,12 @@ def tissue_charts(result) -> None:
     t = v("time")
     thickness, layers, clones = st.tabs(["thickness", "layers", "clone map"])
     with thickness:
-        shared.line_chart(shared.long_frame("time (day)", t, {"epidermis": v("epidermal_thickness"),
-                                                              "viable epidermis": v("viable_epidermis_thickness")},
-                                            series="thickness"),
-                          "time (day)", "value", "thickness", title="thickness", x_title="time (day)", y_title="µm")
+        shared.curves("time (day)", t, {"epidermis": v("epidermal_thickness"),
+                                        "viable epidermis": v("viable_epidermis_thickness")},
+                      series="thickness", title="thickness", y_title="µm")
     with layers:
         columns = {str(name).replace("_", " "): v("layer_thickness")[:, j] for j, name in enumerate(v("layer"))}
-        shared.line_chart(shared.long_frame("time (day)", t, columns, series="layer"), "time (day)", "value", "layer",
-                          title="thickness of each layer", x_title="time (day)", y_title="µm")
+        shared.curves("time (day)", t, columns, series="layer", title="thickness of each layer", y_title="µm")
     with clones:
         if "clone_map" not in result:
             st.caption("no clone snapshots")

@@ -414,5 +414,14 @@ def long_frame(x_name: str, x, columns: dict[str, Any], value: str = "value", se
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({x_name: [], series: [], value: []})
 
 
+def curves(x_name: str, x, columns: dict[str, Any], *, title: str, y_title: str, series: str | None = None,
+           x_title: str | None = None, log_y: bool = False, log_x: bool = False):
+    """Named curves over one x as a line chart: `long_frame` drawn by `line_chart` (``series`` names the legend;
+    None for a single curve without one)."""
+    frame = long_frame(x_name, x, columns, series=series or "series")
+    return line_chart(frame, x_name, "value", series, title=title, x_title=x_title or x_name, y_title=y_title,
+                      log_y=log_y, log_x=log_x)
+
+
 def json_text(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
