@@ -10,6 +10,8 @@ Python API (modules load on first use)::
 
 from __future__ import annotations
 
+from dermsim.lazy import lazy_attributes
+
 __all__ = ["simulate_collagen", "CollagenParameters", "CollagenModel", "synthesis_capacity",
            "baseline_collagen_content", "InjuryEvent", "DermalInjury", "dermal_injury", "session_injury"]
 
@@ -26,9 +28,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'dermsim.dermis' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

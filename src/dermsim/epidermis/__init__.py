@@ -9,6 +9,8 @@ Python API (modules load on first use)::
 
 from __future__ import annotations
 
+from dermsim.lazy import lazy_attributes
+
 __all__ = ["load_preset", "list_presets", "fate_rates", "simulate_clones", "load_tissue_scenario",
            "simulate_tissue"]
 
@@ -22,9 +24,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'dermsim.epidermis' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
