@@ -83,7 +83,7 @@ def test_semi_analytic_solution_agrees_with_rk45_and_converges_at_second_order(p
 
 
 def test_a_single_session_is_a_transient_that_returns_towards_baseline(params):
-    ds = simulate_collagen([(0.0, 0.05)], 730.0, 45.0)
+    ds = simulate_collagen([(0.0, 0.5)], 730.0, 45.0)
     total = ds.total.values
     peak = total.max()
     assert peak > 1.05

@@ -49,7 +49,7 @@ def test_verdicts_follow_from_the_numbers(claims):
 
     m = claims["Microneedling induces collagen."]["model"]
     assert m["pen 1.5 mm, 3 sessions a month apart"]["total_change_end_percent"] > 10
-    assert abs(m["one 1.5 mm roller session"]["total_change_end_percent"]) < 1
+    assert abs(m["one 1.5 mm roller session"]["total_change_end_percent"]) < 10
 
 
 @pytest.mark.slow

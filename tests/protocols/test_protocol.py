@@ -46,7 +46,8 @@ def test_more_sessions_more_collagen_and_one_session_leaves_none():
     six = simulate(protocol("26 weeks", [ROLLER | {"repeat": "every 4 weeks x 6"}])).summary["collagen"]
     assert six["peak_change_percent"] > 1.5 * one["peak_change_percent"] > 0
     assert six["total_change_end_percent"] > one["total_change_end_percent"]
-    assert abs(one["total_change_end_percent"]) < 0.1           # a single session: no lasting change
+    assert abs(one["total_change_end_percent"]) < 10            # a single session: below the 10 % the collagen
+    # validation counts as a change (DGUV FF-FR 0260: no lasting change at 6 months)
 
 
 def test_risk_adds_up_over_the_sessions_and_cites_its_rates():

@@ -7,10 +7,10 @@ The model (`CollagenModel`) in four state variables, time t in days::
     dL/dt = (1 − f) k_s (1 + F)  −  k_m (1 + F) L  −  k_d L
     dM/dt =                          k_m (1 + F) L  −  k_M M
 
-I   inflammatory / growth-factor signal (–): a session n at day t_n adds its punctured dermal volume
-    fraction J_n (`dermsim.dermis.injury`), and the signal decays with the inflammatory-phase time τ_I.
+I   inflammatory / growth-factor signal (–): a session n at day t_n adds its injured dermal fraction J_n
+    (the dermis within the wound-signal radius of its channels, `dermsim.dermis.injury`), and the signal decays with the inflammatory-phase time τ_I.
 F   fibroblast activation (–): extra collagen synthesis as a multiple of the baseline synthesis; it follows
-    the signal with the proliferative-phase time τ_F. g is the injury gain (the one fitted constant) and
+    the signal with the proliferative-phase time τ_F. g is the injury gain (fitted, with the radius of the injury) and
     a(age) the synthesis capacity of the subject's fibroblasts relative to young adults.
 L   labile collagen (–, fraction of the baseline total): newly deposited, type III-rich, degraded at k_d
     (matrix metalloproteinases) or cross-linked into the mature pool at k_m.

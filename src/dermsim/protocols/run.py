@@ -296,7 +296,7 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue
         "applications": products,
         "collagen": {"total_change_end_percent": 100 * (total[-1] - 1), "peak_change_percent": 100 * (total[peak] - 1),
                      "peak_day": float(t[peak]), "labile_end": float(labile[-1]), "mature_end": float(mature[-1]),
-                     "model": "dermsim.dermis.collagen (one fitted constant: the injury gain, to Kenkel 2021)"},
+                     "model": "dermsim.dermis.collagen (two fitted constants: the injury gain, to Kenkel 2021, and the wound-signal radius)"},
         "risk": risk,
         "epidermis": _tissue_section(tissue, list(missed)),
         "actives": effects(scenario),

@@ -360,7 +360,7 @@ _PROTOCOL = {
     "sessions[].effective_depth_um": "channel depth",
     "sessions[].channels_per_cm2": "distinct channels per cm² of treated skin",
     "sessions[].total_channels": "[channels] distinct channels over the treated area",
-    "sessions[].dermal_volume_fraction": "fraction of the dermis volume the channels puncture (drives the collagen model)",
+    "sessions[].dermal_volume_fraction": "fraction of the dermis volume within the wound-signal radius of the channels (drives the collagen model)",
     "sessions[].expected_bleeding_points": "[points] expected bleeding points over the treated area",
     "sessions[].pain_percent_of_26g_needle": "pain relative to one 26-G needle insertion",
     "sessions[].infection_risk_index": "relative infection index (1 = 100 non-decontaminated punctures open 1 h); not "
