@@ -44,7 +44,8 @@ GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 ROLLER, ROLLER_PASSES = "roller-192-0.5mm", 4
 STAMP, STAMP_APPLICATIONS = "stamp-steel-50-wermeling2008", 2
 DEFAULT_HOURS = 24.0
-MEMBRANES = {"porcine": "pig-ear", "guinea pig": "guinea-pig", "rat": "rat", "human": "full-thickness"}
+MEMBRANES = {"guinea pig": "guinea-pig", "porcine": "pig-ear", "pig": "pig-ear", "rat": "rat", "mouse": "mouse",
+             "human": "full-thickness"}  # matched as whole words, in this order ("guinea pig" before "pig")
 SIMULATED = ("flux_ratio", "kp_ratio", "cumulative_ratio")
 
 
@@ -94,7 +95,9 @@ def rows() -> tuple[list[Row], list[tuple[str, str]]]:
     out, skipped = [], []
     for r in csv.DictReader(open(DATA / "enhancement_ratios.csv", encoding="utf-8")):
         if r["setting"] != "in_vitro":
-            skipped.append((r["id"], "in vivo in rabbits: dermsim has no rabbit skin"))
+            species = next((k for k in ("rabbit", *MEMBRANES) if re.search(rf"\b{k}s?\b", r["membrane"].lower())),
+                           "an animal")
+            skipped.append((r["id"], f"in vivo in {species}: dermsim's in-vivo skins are human body sites"))
             continue
         if r["measured_quantity"] not in SIMULATED:
             skipped.append((r["id"], f"{r['measured_quantity']}: not a flux/kp/cumulative ratio"
@@ -105,7 +108,7 @@ def rows() -> tuple[list[Row], list[tuple[str, str]]]:
             skipped.append((r["id"], f"device '{r['device_type']}': a drug-loaded polymer patch, not modelled"))
             continue
         assumptions = []
-        membrane = next((v for k, v in MEMBRANES.items() if k in r["membrane"].lower()), None)
+        membrane = next((v for k, v in MEMBRANES.items() if re.search(rf"\b{k}\b", r["membrane"].lower())), None)
         if membrane is None:
             membrane = "full-thickness"
             assumptions.append("species not stated: human full-thickness skin")

@@ -102,3 +102,33 @@ def test_hydrogel_patch_delivers_a_smaller_fraction_of_a_larger_load():
 
     small, large = fraction(100.0), fraction(100000.0)
     assert large < 0.5 * small
+
+
+def test_a_free_acid_reservoir_dissolves_as_its_ionised_form_at_interstitial_ph():
+    """No measured solubility: the GSE estimate of the neutral form over the fraction unionised (S0 (1 + 10^(pH-pKa)))."""
+    from dermsim.chemistry.compound import get_compound
+    from dermsim.formulation.solubility import aqueous_solubility
+    from dermsim.microneedles.release import reservoir_solubility
+
+    ibuprofen = get_compound("ibuprofen")
+    assert ibuprofen.aqueous_solubility is None
+    s, how = reservoir_solubility(ibuprofen, 7.4)
+    assert s == pytest.approx(aqueous_solubility(ibuprofen) * (1 + 10 ** (7.4 - ibuprofen.pka_acid)), rel=1e-12)
+    assert "fraction unionised" in how
+    caffeine = get_compound("caffeine")                     # measured value: taken as it stands
+    assert reservoir_solubility(caffeine, 7.4) == (caffeine.aqueous_solubility, "measured aqueous solubility")
+
+
+def test_a_protein_leaves_a_swollen_hydrogel_more_slowly_than_a_small_drug():
+    """τ_r scales with 1/D0 (diffusion-controlled release): a 44 kDa protein ~10x the small-drug time."""
+    from types import SimpleNamespace
+
+    from dermsim.chemistry.compound import make_compound
+    from dermsim.microneedles.release import hydrogel_constants, release_for
+
+    spec = SimpleNamespace(mode="hydrogel", load=1000.0, load_per_needle=None, treated_area=1.0, release_time=None,
+                           matrix=None)
+    small = release_for(spec, 100.0, make_compound("small", 200.0, 1.0))[0]
+    protein = release_for(spec, 100.0, make_compound("protein", 44300.0, None, kind="protein"))[0]
+    assert small.time_constant == pytest.approx(hydrogel_constants()[1], rel=0.02)
+    assert 5.0 < protein.time_constant / small.time_constant < 20.0

@@ -11,9 +11,15 @@ before any transport is solved (release is taken to be limited by the patch, not
 * ``hydrogel`` — hydrogel-forming needles (Donnelly et al. 2012 Adv Funct Mater 22:4879) swell with
   interstitial fluid, which then dissolves the drug in the backing reservoir; the drug reaches the
   channels after the swelling lag t_s and leaves the reservoir first order with τ_r while it is dissolved.
+  Release through the swollen gel is diffusion-controlled (time ∝ L²/D; Siepmann & Siepmann 2012 J Control
+  Release 161:351), so τ_r = τ_ref D₀(M_ref) / D₀(M): the packaged τ_ref holds for a small drug of M_ref,
+  and a protein, diffusing ~10× more slowly in water, leaves ~10× more slowly.
   The imbibed fluid holds at most S V (aqueous solubility S, fluid volume V per cm² of skin), so a load
   above S V leaves at the zero-order rate S V / τ_r until what remains dissolves: the fraction delivered
-  falls as the load rises, as the Belfast patch time courses show.
+  falls as the load rises, as the Belfast patch time courses show. S is the compound's measured aqueous
+  solubility, else the general solubility equation's estimate of the neutral form raised by ionisation at
+  the pH of interstitial fluid, S = S₀ / f_u (Henderson–Hasselbalch: S₀ (1 + 10^(pH − pKa)) for an acid),
+  so the salt of a weak acid or base holds far more than its neutral form.
 * ``hollow`` — infusion through hollow needles at a constant rate M / τ for τ (zero order).
 
 τ must be > 0; a release time of 0 in a scenario is taken as 1 s (`MIN_TIME_CONSTANT`, effectively at once).
@@ -137,22 +143,66 @@ def release_for(spec, channels_per_cm2: float, compound) -> tuple[Release, list[
                 notes.append("dissolving needle matrix not given: PVP assumed (dissolves in ~5 min)")
             tau = times[matrix] / 3.0
     elif mode == "hydrogel":
-        lag = float(table["hydrogel_swelling_lag"].to("h"))
-        tau = float(table["hydrogel_release_time_constant"].to("h")) if given is None else given / 3.0
-        solubility = getattr(compound, "aqueous_solubility", None)
-        volume = float(table["hydrogel_fluid_volume"].to("mL/cm^2"))
-        if solubility:
+        lag, tau_packaged, volume, ph = hydrogel_constants()
+        tau = tau_packaged * _gel_slowdown(compound, table) if given is None else given / 3.0
+        solubility, how = reservoir_solubility(compound, ph)
+        if solubility is not None:
             capacity = solubility * volume
             if load > capacity:
                 notes.append(f"hydrogel reservoir: {load:.3g} ug/cm^2 exceeds what its fluid dissolves "
-                             f"({capacity:.3g} ug/cm^2 at {solubility:.3g} ug/mL): released at a capped rate")
+                             f"({capacity:.3g} ug/cm^2 at {solubility:.3g} ug/mL, {how}): released at a capped rate")
         else:
-            notes.append("hydrogel reservoir: aqueous solubility unknown, so no dissolution limit on the release")
+            notes.append(f"hydrogel reservoir: {how}, so no dissolution limit on the release")
     else:  # hollow
         if given is None:
             raise InputError("microneedle.release_time", given, "the infusion time for hollow needles (e.g. '10 min')")
         tau = given
     return Release(mode, load, max(tau, MIN_TIME_CONSTANT), lag, capacity), notes
+
+
+def _gel_slowdown(compound, table) -> float:
+    """D₀ of the reference small drug over D₀ of the compound (free aqueous diffusivities, the size relations of
+    the channel fluid): how much longer the compound takes to leave a swollen hydrogel."""
+    from types import SimpleNamespace
+
+    from dermsim.chemistry.qspr import aqueous_size
+    from dermsim.microneedles.delivery import solute_size
+
+    reference = aqueous_size(SimpleNamespace(molecular_weight=float(table["hydrogel_reference_molecular_weight"]
+                                                                     .to("g/mol")), molar_volume=None))[1]
+    return reference / solute_size(compound, None)[1]
+
+
+def hydrogel_constants() -> tuple[float, float, float, float]:
+    """(swelling lag h, release time constant h, imbibed fluid volume mL/cm², interstitial-fluid pH) of a
+    hydrogel-forming reservoir (`parameters/microneedle.toml` [release])."""
+    from dermsim import parameters
+
+    table = parameters.load("microneedle")["release"]
+    return (float(table["hydrogel_swelling_lag"].to("h")), float(table["hydrogel_release_time_constant"].to("h")),
+            float(table["hydrogel_fluid_volume"].to("mL/cm^2")), float(table["interstitial_fluid_ph"].to("")))
+
+
+def reservoir_solubility(compound, ph: float) -> tuple[float | None, str]:
+    """(solubility in the fluid of a hydrogel reservoir, ug/mL, or None; how it was obtained).
+
+    The compound's measured aqueous solubility as it stands (its form is the source's); otherwise the general
+    solubility equation's estimate of the neutral form divided by the fraction unionised at ``ph``.
+    """
+    from dermsim.chemistry.qspr import fraction_unionised
+    from dermsim.formulation.solubility import aqueous_solubility_info
+
+    if getattr(compound, "aqueous_solubility", None):
+        return float(compound.aqueous_solubility), "measured aqueous solubility"
+    try:
+        info = aqueous_solubility_info(compound)
+    except InputError as err:
+        return None, f"aqueous solubility unknown ({err.field} missing)"
+    f_u = float(fraction_unionised(ph, compound.acid_base or "neutral", compound.pka_acid, compound.pka_base))
+    how = "general solubility equation (estimate)"
+    if f_u < 1.0:
+        how += f" / fraction unionised {f_u:.3g} at pH {ph:g}"
+    return info.value / f_u, how
 
 
 def with_release(schedule, release: Release | None, duration: float):

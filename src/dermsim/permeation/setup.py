@@ -89,8 +89,8 @@ def resolve_compound(spec):
     from dermsim.chemistry import compound as lib
 
     if spec.smiles:
-        return lib.compound_from_smiles(spec.smiles, name=spec.name, acid_base=spec.acid_base,
-                                        pka_acid=spec.pka_acid, pka_base=spec.pka_base)
+        return _with_overrides(lib.compound_from_smiles(spec.smiles, name=spec.name, acid_base=spec.acid_base,
+                                                        pka_acid=spec.pka_acid, pka_base=spec.pka_base), spec)
     if spec.molecular_weight is not None:
         if spec.log_kow is None:
             raise InputError("compound.log_kow", None, "a number (log10 octanol/water) when molecular_weight is given")
@@ -101,7 +101,24 @@ def resolve_compound(spec):
                                  pka_base=spec.pka_base, **extra)
     if spec.name in (None, "solute"):
         return None
-    return lib.get_compound(spec.name)
+    return _with_overrides(lib.get_compound(spec.name), spec)
+
+
+#: ``[compound]`` fields that replace a library or SMILES compound's own value when given.
+OVERRIDABLE = ("log_kow", "acid_base", "pka_acid", "pka_base", "melting_point", "aqueous_solubility")
+
+
+def _with_overrides(compound, spec):
+    """The compound with the values the scenario's ``[compound]`` table gives beside its name or SMILES (for
+    example the solubility of the salt a patch carries); each replaced value is sourced as the user's and no
+    longer counted as estimated. Values are checked like any compound's (one-line error)."""
+    given = {k: getattr(spec, k) for k in OVERRIDABLE if getattr(spec, k, None) is not None}
+    given = {k: v for k, v in given.items() if v != getattr(compound, k)}
+    if not given:
+        return compound
+    sources = dict(compound.sources) | {k: "user input (scenario [compound])" for k in given
+                                        if k not in ("acid_base",)}
+    return replace(compound, **given, sources=sources, estimated=frozenset(compound.estimated) - set(given))
 
 
 def _regions_from_properties(skin: Skin, props, in_vivo: bool, resolution: float) -> list[Region]:
