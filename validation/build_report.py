@@ -52,7 +52,7 @@ SOLVERS = {"exact": solve_exact, "tr-bdf2": solve_tr_bdf2}
 EXTRA_SECTIONS = ("finite_dose", "microneedle_transport", "microneedle_literature", "microneedle_delivery",
                   "microneedle_ratios", "microneedle_patches", "ionised_permeants",
                   "microneedle_fast_model",
-                  "epidermis_clones", "epidermis_tissue", "collagen", "fit_coverage", "population")
+                  "epidermis_clones", "epidermis_tissue", "collagen", "retinoids", "fit_coverage", "population")
 
 
 def rel(a, b):

@@ -159,9 +159,9 @@ def test_a_sleep_shift_delays_the_divisions_of_the_lattice():
 
 def test_an_active_without_a_cited_concentration_response_is_no_data():
     s = simulate(protocol("2 weeks", applications=[SERUM | {"repeat": "daily"},
-                                                   {"name": "retinol", "compound": {"name": "retinol"},
-                                                    "formulation": {"concentration": "0.3 %", "dose": "2 mg/cm^2"},
+                                                   {"name": "EGF serum", "compound": {"name": "egf-human"},
+                                                    "formulation": {"concentration": "0.001 %", "dose": "2 mg/cm^2"},
                                                     "repeat": "daily"}])).summary
     effects = {a["compound"]: a for a in s["actives"]}
-    assert effects["niacinamide"]["effect"] == "no data" and effects["retinol"]["effect"] == "no data"
-    assert "concentration-response" in effects["retinol"]["evidence"]
+    assert effects["niacinamide"]["effect"] == "no data" and effects["egf-human"]["effect"] == "no data"
+    assert "concentration-response" in effects["egf-human"]["evidence"]   # retinoids: tests/protocols/test_actives.py

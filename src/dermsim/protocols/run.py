@@ -15,7 +15,10 @@
    published adverse-event rates of comparable courses with 95 % intervals, or "no data"
    (`dermsim.protocols.adverse_events`).
 
-The epidermal tissue (basal density, thickness, barrier), sun, sleep and dry air are not yet coupled (issue #13).
+With ``tissue = "lattice"`` (the default) the epidermal lattice takes the sessions' basal wounds, sun through
+sunscreen, dry air, a sleep shift and, for products with a cited concentration–response (the retinoids,
+`dermsim.protocols.actives`), a multiplier of its basal division rate from each application's basal-layer
+concentration; every other product is "no data" for an effect.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ DAY = 24.0
 MAX_RUN_H = 7 * DAY
 #: Schedule fields of a session table (the rest is its ``[microneedle]`` table).
 SCHEDULE_FIELDS = ("repeat", "start", "every", "count", "until", "times", "days")
-NOT_COUPLED = ["effects of actives on the tissue other than a sunscreen's (see actives: 'no data' where no "
-               "concentration-response is known)"]
+NOT_COUPLED = ["effects of actives on the tissue other than a sunscreen's and the retinoids' division response (see "
+               "actives: 'no data' where no concentration-response is known)"]
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,12 @@ def effective_uv_dose(sun) -> float:
     return sun.dose / sun.spf ** (sun.sunscreen_amount / 2e-3)
 
 
-def _tissue(scenario, plans, sessions: list[Event], duration: float):
+def _tissue(scenario, plans, sessions: list[Event], duration: float, segments: list[dict] = ()):
     """The epidermal lattice over the protocol, wounded by every session whose channels reach the basal layer
-    (None without ``tissue = "lattice"``), and the sessions that do not (no basal wound)."""
+    (None without ``tissue = "lattice"``), and the sessions that do not (no basal wound). ``segments``: periods
+    of an active's division multiplier (`actives.division_segments`), each carried by the lattice's plateau-shaped
+    proliferation response (`epidermis.perturb.PlateauResponse`, whose scenario entry is the dry-air kind
+    "dehydration": a first-order rise to the factor over the period and a first-order fall after it)."""
     pr = scenario.protocol
     if pr.tissue == "none":
         for name in ("sun", "dry_air", "sleep"):
@@ -189,6 +195,11 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float):
         for t in event_times(dry, duration, pr.start_weekday, f"protocol.dry_air[{i}]"):
             wounds.append({"kind": "dehydration", "time": f"{float(t) / DAY!r} d",
                            "duration": f"{dry.duration / DAY!r} d"})
+    for seg in segments:
+        wounds.append({"kind": "dehydration", "time": f"{seg['start_day']!r} d",
+                       "duration": f"{seg['end_day'] - seg['start_day']!r} d", "factor": seg["multiplier"],
+                       "onset_time": f"{seg['response'].onset_time!r} d",
+                       "recovery_time": f"{seg['response'].recovery_time!r} d"})
     if pr.sleep is not None:
         wounds.append({"kind": "circadian", "shift": f"{pr.sleep.shift!r} h",
                        "shift_time": f"{pr.sleep.start / DAY!r} d"})
@@ -201,6 +212,7 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float):
 
 def simulate_protocol(scenario, progress: Callable[[float], None] | None = None):
     """Run a `ProtocolScenario` (see the module docstring); returns a Result of kind "protocol"."""
+    from dermsim.protocols.actives import division_segments
     from dermsim.protocols.adverse_events import course_risk
 
     pr = scenario.protocol
@@ -215,7 +227,7 @@ def simulate_protocol(scenario, progress: Callable[[float], None] | None = None)
         progress(0.05)
     rows = _run_applications(scenario, plans, sessions, applications, duration, progress)
     collagen, injuries = _collagen(scenario, plans, sessions, duration)
-    tissue, missed = _tissue(scenario, plans, sessions, duration)
+    tissue, missed = _tissue(scenario, plans, sessions, duration, division_segments(scenario, rows))
     session_rows = []
     for k, e in enumerate(sessions):
         s = plans[e.index].summary()
@@ -299,7 +311,7 @@ def _result(scenario, skin, sessions, session_rows, rows, collagen, risk, tissue
                      "model": "dermsim.dermis.collagen (two fitted constants: the injury gain, to Kenkel 2021, and the wound-signal radius)"},
         "risk": risk,
         "epidermis": _tissue_section(tissue, list(missed)),
-        "actives": effects(scenario),
+        "actives": effects(scenario, rows, tissue is not None),
         "sun": [{"dose_med": x.dose, "spf": x.spf, "sunscreen_amount_mg_per_cm2": 1e3 * x.sunscreen_amount,
                  "effective_dose_med": effective_uv_dose(x),
                  "exposures": int(event_times(x, scenario.protocol.duration, scenario.protocol.start_weekday,
