@@ -74,15 +74,15 @@ def test_permeation_page_takes_a_smiles(tmp_path):
     assert_page_equals_cli(at, tmp_path)
 
 
-def bad_input_line(tmp_path, data: dict) -> str:
-    """The one line `dermsim run` prints for the scenario ``data`` (written as TOML as it stands)."""
+def bad_input_line(tmp_path, data: dict, command: tuple[str, ...] = ("run",)) -> str:
+    """The one line `dermsim run` (or ``command``) prints for the scenario ``data`` (written as TOML as it stands)."""
     from dermsim.scenario.edit import _table
 
     lines: list[str] = []
     _table(data, [], lines)
     path = tmp_path / "bad.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = cli("run", path, "--out", tmp_path / "bad-out", "--no-plots")
+    proc = cli(*command, path, "--out", tmp_path / "bad-out", "--no-plots")
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     return proc.stderr.strip()

@@ -15,13 +15,15 @@ def cli(*args, cwd=None, timeout=300) -> subprocess.CompletedProcess:
                           cwd=cwd, timeout=timeout)
 
 
-def cli_summary(toml: str, folder: Path, plots: bool = False) -> tuple[dict, Path]:
-    """`dermsim run` of a scenario text: its summary.json (parsed) and its output folder."""
+def cli_summary(toml: str, folder: Path, plots: bool = False,
+                command: tuple[str, ...] = ("run",)) -> tuple[dict, Path]:
+    """`dermsim run` (or ``command``, e.g. ("protocol", "run")) of a scenario text: its summary.json (parsed) and
+    its output folder."""
     folder.mkdir(parents=True, exist_ok=True)
     scenario = folder / "scenario.toml"
     scenario.write_text(toml, encoding="utf-8")
     out = folder / "out"
-    proc = cli("run", scenario, "--out", out, *([] if plots else ["--no-plots"]))
+    proc = cli(*command, scenario, "--out", out, *([] if plots else ["--no-plots"]))
     assert proc.returncode == 0, proc.stderr
     return json.loads((out / "summary.json").read_text("utf-8")), out
 

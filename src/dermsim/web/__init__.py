@@ -16,4 +16,5 @@ APP = Path(__file__).with_name("app.py")
 PAGES = {"permeation": ("dermsim.web.permeation_page", "Permeation"),
          "microneedle": ("dermsim.web.microneedle_page", "Microneedle treatment"),
          "renewal": ("dermsim.web.renewal_page", "Epidermal renewal"),
-         "many-skins": ("dermsim.web.studies_page", "Many skins")}
+         "many-skins": ("dermsim.web.studies_page", "Many skins"),
+         "protocol": ("dermsim.web.protocol_page", "Treatment protocol")}

@@ -163,11 +163,10 @@ def render() -> None:
     summary = result.summary
     with right:
         ratio = summary["microneedle"]["enhancement_ratio"]
-        a, b, c = st.columns(3)
-        a.metric("channels per cm²", f"{summary['microneedle']['plan']['channels_per_cm2']:.4g}")
-        b.metric("depth (µm)", f"{summary['microneedle']['plan']['effective_depth_um']:.3g}")
-        c.metric("enhancement past the stratum corneum",
-                 "—" if ratio["past_stratum_corneum"] is None else f"{ratio['past_stratum_corneum']:.3g}×")
+        shared.metrics(("channels per cm²", f"{summary['microneedle']['plan']['channels_per_cm2']:.4g}"),
+                       ("depth (µm)", f"{summary['microneedle']['plan']['effective_depth_um']:.3g}"),
+                       ("enhancement past the stratum corneum",
+                        "—" if ratio["past_stratum_corneum"] is None else f"{ratio['past_stratum_corneum']:.3g}×"))
         plan_tables(summary)
         charts(result)
         shared.answer(summary)

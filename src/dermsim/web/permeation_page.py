@@ -107,10 +107,9 @@ def render() -> None:
     summary = result.summary
     with right:
         basal = summary["basal_layer"]
-        a, b, c = st.columns(3)
-        a.metric("basal layer Cmax (µg/cm³)", f"{basal['cmax_ug_per_cm3']:.3g}")
-        b.metric("permeated (µg/cm²)", f"{summary['cumulative_permeated_ug_per_cm2']:.3g}")
-        c.metric("lag time (h)", "—" if summary["lag_time_h"] is None else f"{summary['lag_time_h']:.3g}")
+        shared.metrics(("basal layer Cmax (µg/cm³)", f"{basal['cmax_ug_per_cm3']:.3g}"),
+                       ("permeated (µg/cm²)", f"{summary['cumulative_permeated_ug_per_cm2']:.3g}"),
+                       ("lag time (h)", "—" if summary["lag_time_h"] is None else f"{summary['lag_time_h']:.3g}"))
         charts(result, scenario.simulation.profile_times)
         layer_rows = [(f"amount in {name.replace('_', ' ')} at the end", f"amount_in_layer_end_ug_per_cm2.{name}",
                        "µg/cm²") for name in summary["amount_in_layer_end_ug_per_cm2"]]

@@ -26,6 +26,8 @@ import streamlit as st
 SCENARIO_FILE = "scenario.toml"
 #: Results kept in memory per server (a permeation result is ~0.2 MB, a microneedle or tissue one a few MB).
 CACHE_SIZE = 48
+#: Least advance of a run's fraction done that moves the progress bar (each move is a message to the browser).
+PROGRESS_STEP = 0.01
 
 _lock = threading.Lock()
 _results: OrderedDict[str, Any] = OrderedDict()
@@ -104,9 +106,13 @@ def run_with_progress(scenario, label: str = "simulating", study=None):
     if cache_key(scenario, study) in _results:
         return run(scenario, study=study)
     bar = st.progress(0.0, text=label)
+    shown = [0.0]
 
     def progress(fraction: float) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=label)
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        if fraction - shown[0] >= PROGRESS_STEP or fraction == 1.0:   # a protocol reports once per application
+            shown[0] = fraction
+            bar.progress(fraction, text=label)
 
     try:
         return run(scenario, progress, study)
@@ -286,21 +292,32 @@ def page(title: str, caption: str, inputs: Callable[[Fields], Any], label: str =
 # --------------------------------------------------------------------------------------------------------------
 # what a page shows of a result
 
-def dig(summary: dict, path: str | tuple[str, ...]) -> Any:
-    """``summary["a"]["b"]`` for ``"a.b"`` or ``("a", "b")`` (a tuple where a key has dots; None where absent)."""
+#: One step of a summary path: ``[3]`` (an index into a list) or a key.
+_STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def dig(summary: dict, path: str | tuple[str | int, ...]) -> Any:
+    """``summary["a"]["b"]`` for ``"a.b"`` or ``("a", "b")``, ``summary["a"][0]["b"]`` for ``"a[0].b"`` or
+    ``("a", 0, "b")`` (a tuple where a key has dots; None where absent)."""
+    parts = path if isinstance(path, tuple) else [int(index) if index else key for index, key in _STEP.findall(path)]
     value: Any = summary
-    for part in (path.split(".") if isinstance(path, str) else path):
-        if not isinstance(value, dict) or part not in value:
+    for part in parts:
+        if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
             return None
-        value = value[part]
     return value
 
 
-def key_text(path: str | tuple[str, ...]) -> str:
-    """A summary path as shown: ``a.b``, with a key that has dots in brackets (``indices.x["dermis.thickness"]``)."""
+def key_text(path: str | tuple[str | int, ...]) -> str:
+    """A summary path as shown: ``a.b``, ``a[0].b`` for an index into a list, with a key that has dots in brackets
+    (``indices.x["dermis.thickness"]``)."""
     if isinstance(path, str):
         return path
-    return "".join(f'["{part}"]' if "." in part else ("." if i else "") + part for i, part in enumerate(path))
+    return "".join(f"[{part}]" if isinstance(part, int) else f'["{part}"]' if "." in part
+                   else ("." if i else "") + part for i, part in enumerate(path))
 
 
 def exact(value: Any) -> str:
@@ -308,8 +325,14 @@ def exact(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return repr(value)
+        return repr(float(value))                       # a numpy float too: its digits, not its type
     return str(value)
+
+
+def metrics(*figures: tuple[str, str]) -> None:
+    """Headline figures side by side above a page's results: (label, text) each."""
+    for column, (label, text) in zip(st.columns(len(figures)), figures):
+        column.metric(label, text)
 
 
 def numbers_table(summary: dict, rows: list[tuple[str, str, str]], key: str) -> None:
@@ -337,6 +360,19 @@ def numbers_grid(summary: dict, rows: list[tuple[str, str | tuple[str, ...], str
                          | {"quantity": [what for what, _, _ in rows], "unit": [unit for _, _, unit in rows]})
     with st.container(key=key):
         st.table(frame.set_index("summary.json key"))
+
+
+def records_table(rows: list[dict], columns: list[str] | tuple[str, ...], key: str, scroll: bool = False) -> None:
+    """Rows of a summary list (or a result's table) at full precision, one column per key, labelled by that key
+    (as in summary.json or the CSV the bundle holds); ``scroll`` for a long list (a scrolling frame, not a table)."""
+    import pandas as pd
+
+    frame = pd.DataFrame({c: [exact(row.get(c)) for row in rows] for c in columns})
+    with st.container(key=key):
+        if scroll:
+            st.dataframe(frame, hide_index=True)
+        else:
+            st.table(frame.set_index(columns[0]))
 
 
 def answer(summary: dict) -> None:
@@ -385,10 +421,13 @@ def bundle(scenario, result) -> bytes:
 # charts (drawn by the browser from the result's arrays; matplotlib only in the bundle's plots)
 
 def line_chart(frame, x: str, y: str, colour: str | None, *, title: str, x_title: str, y_title: str,
-               log_y: bool = False, log_x: bool = False, height: int = 280):
-    """An Altair line chart of a long-form frame; on log axes the points at or below 1e-9 of the largest value
-    are left out (a log axis has no zero)."""
+               log_y: bool = False, log_x: bool = False, height: int = 280, points: bool = False,
+               marks: tuple[str, Any] | None = None):
+    """An Altair line chart of a long-form frame (``points``: a point per row, no lines); on log axes the points at
+    or below 1e-9 of the largest value are left out (a log axis has no zero). ``marks``: (what, x values) drawn as
+    dashed vertical rules (events on a time axis, e.g. the sessions of a protocol)."""
     import altair as alt
+    import pandas as pd
 
     if log_y and len(frame):
         top = float(frame[y].max())
@@ -399,8 +438,14 @@ def line_chart(frame, x: str, y: str, colour: str | None, *, title: str, x_title
            "y": alt.Y(y, title=y_title, scale=alt.Scale(type="log" if log_y else "linear"))}
     if colour is not None:
         enc["color"] = alt.Color(colour, title=None, sort=None)
-    chart = alt.Chart(frame, title=title, height=height).mark_line().encode(**enc,
-                                                                          tooltip=[x, y] + ([colour] if colour else []))
+    base = alt.Chart(frame, title=title, height=height)
+    chart = (base.mark_point(filled=True, size=20) if points else base.mark_line()).encode(
+        **enc, tooltip=[x, y] + ([colour] if colour else []))
+    if marks is not None and len(marks[1]):
+        what, xs = marks
+        rules = alt.Chart(pd.DataFrame({x: [float(v) for v in xs], "event": what})).mark_rule(
+            color="gray", strokeDash=[4, 3]).encode(x=alt.X(x, type="quantitative"), tooltip=["event", x])
+        chart = chart + rules
     st.altair_chart(chart, width="stretch")
 
 
@@ -415,12 +460,13 @@ def long_frame(x_name: str, x, columns: dict[str, Any], value: str = "value", se
 
 
 def curves(x_name: str, x, columns: dict[str, Any], *, title: str, y_title: str, series: str | None = None,
-           x_title: str | None = None, log_y: bool = False, log_x: bool = False):
+           x_title: str | None = None, log_y: bool = False, log_x: bool = False,
+           marks: tuple[str, Any] | None = None):
     """Named curves over one x as a line chart: `long_frame` drawn by `line_chart` (``series`` names the legend;
-    None for a single curve without one)."""
+    None for a single curve without one; ``marks`` as there)."""
     frame = long_frame(x_name, x, columns, series=series or "series")
     return line_chart(frame, x_name, "value", series, title=title, x_title=x_title or x_name, y_title=y_title,
-                      log_y=log_y, log_x=log_x)
+                      log_y=log_y, log_x=log_x, marks=marks)
 
 
 def json_text(value: Any) -> str:
