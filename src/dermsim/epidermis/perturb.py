@@ -36,7 +36,7 @@ from dermsim.epidermis.lattice_kernel import PROGENITOR, STEM
 from dermsim.epidermis.lattice_parameters import tissue_data
 from dermsim.errors import InputError
 
-KINDS = ("basal-loss", "microneedle", "circadian", "tape-strip", "dehydration", "uv")
+KINDS = ("basal-loss", "microneedle", "circadian", "tape-strip", "dehydration", "uv", "active")
 
 #: Packaged defaults per perturbation kind: field → (TOML section, key, kernel unit).
 _DEFAULTS = {
@@ -56,6 +56,7 @@ _DEFAULTS = {
     "microneedle": {"edge_speed": ("repair", "edge_speed", "um/day"),
                     "migration_lag": ("repair", "migration_lag", "day")},
     "basal-loss": {},
+    "active": {},       # a topical active's division multiplier: every value comes from its concentration-response
 }
 
 
@@ -378,7 +379,7 @@ def build_protocol(perturbations: list[dict[str, Any]], start_clock: float = 0.0
             proto.events.append(StratumCorneumStrip(values["time"], values["stratum_corneum_removed"]))
             proto.responses.append(PeakedResponse(values["time"], values["peak_factor"], values["peak_time"],
                                                   values["shape"]))
-        elif kind == "dehydration":
+        elif kind in ("dehydration", "active"):
             values, sources = resolve(kind, spec)
             proto.responses.append(PlateauResponse(values["time"], values["duration"], values["factor"],
                                                    values["onset_time"], values["recovery_time"]))

@@ -14,7 +14,7 @@ Scenario file::
     seed = 1
     label_pulse = "0 d"                  # optional pulse-chase label
     [[perturbation]]
-    kind = "microneedle"                 # basal-loss | microneedle | circadian | tape-strip | dehydration | uv
+    kind = "microneedle"                 # basal-loss | microneedle | circadian | tape-strip | dehydration | uv | active
     time = "7 d"
     density = "200 /cm^2"
     diameter = "150 um"
@@ -191,6 +191,20 @@ class DehydrationSpec(_Strict):
     recovery_time: Day | None = None
 
 
+class ActiveSpec(_Strict):
+    """A topical active reaching the basal layer: basal division × ``factor`` over ``duration`` (the plateau
+    response of dry air), from the active's cited concentration–response (`dermsim.protocols.actives`); ``name``
+    labels it in the records."""
+
+    kind: Literal["active"]
+    name: str = Field(min_length=1, max_length=200)
+    time: DayOrZero
+    duration: Day
+    factor: float = Field(gt=0, le=20)
+    onset_time: Day
+    recovery_time: Day
+
+
 class UVSpec(_Strict):
     """UV exposure of ``dose`` minimal erythema doses: basal cell death and a proliferative response."""
 
@@ -206,9 +220,9 @@ class UVSpec(_Strict):
 
 
 SPECS = {"basal-loss": BasalLossSpec, "microneedle": MicroneedleSessionSpec, "circadian": CircadianSpec,
-         "tape-strip": TapeStripSpec, "dehydration": DehydrationSpec, "uv": UVSpec}
+         "tape-strip": TapeStripSpec, "dehydration": DehydrationSpec, "uv": UVSpec, "active": ActiveSpec}
 Perturbation = Annotated[Union[BasalLossSpec, MicroneedleSessionSpec, CircadianSpec, TapeStripSpec,
-                               DehydrationSpec, UVSpec], Field(discriminator="kind")]
+                               DehydrationSpec, UVSpec, ActiveSpec], Field(discriminator="kind")]
 
 
 class TissueScenario(ScenarioMethods, _Strict):

@@ -162,8 +162,8 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float, segments: l
     """The epidermal lattice over the protocol, wounded by every session whose channels reach the basal layer
     (None without ``tissue = "lattice"``), and the sessions that do not (no basal wound). ``segments``: periods
     of an active's division multiplier (`actives.division_segments`), each carried by the lattice's plateau-shaped
-    proliferation response (`epidermis.perturb.PlateauResponse`, whose scenario entry is the dry-air kind
-    "dehydration": a first-order rise to the factor over the period and a first-order fall after it)."""
+    proliferation response (`epidermis.perturb.PlateauResponse`, perturbation kind "active": a first-order rise
+    to the factor over the period and a first-order fall after it)."""
     pr = scenario.protocol
     if pr.tissue == "none":
         for name in ("sun", "dry_air", "sleep"):
@@ -196,7 +196,8 @@ def _tissue(scenario, plans, sessions: list[Event], duration: float, segments: l
             wounds.append({"kind": "dehydration", "time": f"{float(t) / DAY!r} d",
                            "duration": f"{dry.duration / DAY!r} d"})
     for seg in segments:
-        wounds.append({"kind": "dehydration", "time": f"{seg['start_day']!r} d",
+        wounds.append({"kind": "active", "name": seg["response"].name,
+                       "time": f"{seg['start_day']!r} d",
                        "duration": f"{seg['end_day'] - seg['start_day']!r} d", "factor": seg["multiplier"],
                        "onset_time": f"{seg['response'].onset_time!r} d",
                        "recovery_time": f"{seg['response'].recovery_time!r} d"})
