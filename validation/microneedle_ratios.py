@@ -14,10 +14,12 @@ preset of the species, the device stated or the convention of `microneedle_deliv
 the 50-needle steel array × 2 for "100 insertions"), 24 h when the duration is not stated. The quantity is the
 ratio of late steady fluxes (flux, kp) or of the cumulative amounts at the end (cumulative).
 
-One global constant is fitted: the residual open fraction f_inf of channels in excised skin
-(`dermsim.microneedles.excised_skin`), by a grid search minimising the log10 RMSE; leave-one-publication-out
-(LOPO) scores are reported beside the fitted ones, and the model before this constant (channels fully open in
-excised skin, f = 1) is scored too.
+Two global constants are fitted together, the residual open fraction f_inf of channels in excised skin and
+their contraction time t_c after the needles are removed (`dermsim.microneedles.excised_skin`), on the grid
+`GRID` × `CONTRACTION_GRID` minimising the log10 RMSE over the ratio rows and the lag-time ratio rows (Banks
+2008: how much sooner the steady flux sets in with needles, which the early, contracting channels decide);
+leave-one-publication-out (LOPO) scores are reported beside the fitted ones, and the model before these
+constants (channels fully open in excised skin, f = 1) is scored too.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "microneedle_delivery"
 FIGURE = "microneedle_ratios.png"
 GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+CONTRACTION_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)   # h
 
 #: Library stand-ins and conventions (see module docstring).
 ROLLER, ROLLER_PASSES = "roller-192-0.5mm", 4
@@ -46,7 +49,7 @@ STAMP, STAMP_APPLICATIONS = "stamp-steel-50-wermeling2008", 2
 DEFAULT_HOURS = 24.0
 MEMBRANES = {"guinea pig": "guinea-pig", "porcine": "pig-ear", "pig": "pig-ear", "rat": "rat", "mouse": "mouse",
              "human": "full-thickness"}  # matched as whole words, in this order ("guinea pig" before "pig")
-SIMULATED = ("flux_ratio", "kp_ratio", "cumulative_ratio")
+SIMULATED = ("flux_ratio", "kp_ratio", "cumulative_ratio", "lag_ratio")
 
 
 @dataclass
@@ -143,13 +146,12 @@ def rows() -> tuple[list[Row], list[tuple[str, str]]]:
 
 
 @contextlib.contextmanager
-def residual_fraction(value: float):
-    """Run with another residual open fraction of excised-skin channels (for the fit only)."""
+def excised_constants(f_inf: float, t_c: float):
+    """Run with other excised-skin channel constants (residual open fraction, contraction time h; fit only)."""
     from dermsim.microneedles import excised_skin
 
     original = excised_skin.constants
-    t_c = original()[1]
-    excised_skin.constants = lambda: (value, t_c)
+    excised_skin.constants = lambda: (f_inf, t_c)
     try:
         yield
     finally:
@@ -162,9 +164,21 @@ def _late_slope(result, name: str) -> float:
     return float(np.polyfit(t[late], result.values(name)[late], 1)[0])
 
 
+def _lag(result, name: str) -> float:
+    """Lag time (h): the time axis intercept of the late steady part of the cumulative amount; ≤ 0 when an early
+    burst (open channels) runs ahead of the later steady flux."""
+    t = result.values("time")
+    late = t >= 0.75 * t[-1]
+    slope, intercept = np.polyfit(t[late], result.values(name)[late], 1)
+    return float(-intercept / slope)
+
+
 def predict(row: Row) -> float:
-    """The row's ratio from one simulation (with / without needles)."""
+    """The row's ratio from one simulation (with / without needles); a lag ratio ≤ 0 is returned as 1e-3 (no lag
+    left with needles, the burst ahead of the steady flux)."""
     result = dermsim.simulate(scenario_from_dict(row.scenario))
+    if row.quantity == "lag_ratio":
+        return max(_lag(result, "cumulative_permeated"), 0.0) / _lag(result, "cumulative_permeated_without_needles") or 1e-3
     if row.quantity == "cumulative_ratio":
         a, b = result.values("cumulative_permeated")[-1], result.values("cumulative_permeated_without_needles")[-1]
     else:
@@ -184,30 +198,35 @@ def scores(rows_: list[Row], key: str) -> dict:
 
 
 def fit(rows_: list[Row]) -> dict:
-    """Predict every row at every grid value; the best value overall and leave-one-publication-out."""
+    """Predict every row on the (f_inf, t_c) grid; the best pair overall and leave-one-publication-out. The open
+    model (f = 1) is the grid's f_inf = 1 at the packaged t_c (contraction is moot when nothing closes)."""
+    from dermsim.microneedles import excised_skin
+
+    packaged_tc = excised_skin.constants()[1]
     table = {}
     for f in GRID:
-        with residual_fraction(f):
-            table[f] = [predict(r) for r in rows_]
+        for t_c in (CONTRACTION_GRID if f < 1.0 else (packaged_tc,)):
+            with excised_constants(f, t_c):
+                table[f, t_c] = [predict(r) for r in rows_]
 
     def rmse(values, keep):
         e = [math.log10(max(v, 1e-12) / r.measured) for v, r, k in zip(values, rows_, keep) if k]
         return math.sqrt(sum(x * x for x in e) / len(e))
 
     everyone = [True] * len(rows_)
-    best = min(GRID, key=lambda f: rmse(table[f], everyone))
+    best = min(table, key=lambda key: rmse(table[key], everyone))
     for i, r in enumerate(rows_):
-        r.predicted["open (f = 1)"] = table[1.0][i]
+        r.predicted["open (f = 1)"] = table[1.0, packaged_tc][i]
         r.predicted["fitted"] = table[best][i]
     publications = sorted({r.publication for r in rows_})
     lopo_choice = {}
     for pub in publications:
         keep = [r.publication != pub for r in rows_]
-        f_pub = min(GRID, key=lambda f: rmse(table[f], keep))
-        lopo_choice[pub] = f_pub
+        key_pub = min(table, key=lambda key: rmse(table[key], keep))
+        lopo_choice[pub] = key_pub
         for i, r in enumerate(rows_):
             if r.publication == pub:
-                r.predicted["LOPO"] = table[f_pub][i]
+                r.predicted["LOPO"] = table[key_pub][i]
     return {"best": best, "lopo": lopo_choice, "table": table}
 
 
@@ -237,17 +256,23 @@ def figure(rows_: list[Row], path: Path) -> None:
 def section(fig_dir: Path) -> list[str]:
     rows_, skipped = rows()
     result = fit(rows_)
-    figure(rows_, Path(fig_dir) / FIGURE)
+    ratios = [r for r in rows_ if r.quantity != "lag_ratio"]
+    lags = [r for r in rows_ if r.quantity == "lag_ratio"]
+    figure(ratios, Path(fig_dir) / FIGURE)
     from dermsim.microneedles import excised_skin
 
-    packaged = excised_skin.constants()[0]
+    f_pack, tc_pack = excised_skin.constants()
+    f_best, tc_best = result["best"]
     L = ["## Microneedles: enhancement ratios vs published experiments", "",
          f"Published with/without-needle ratios of `validation/data/microneedle_delivery/enhancement_ratios.csv` "
          f"(from abstracts; conditions the papers' abstracts do not state are filled by the conventions listed per "
-         f"row). One global constant is fitted, the residual open fraction f_inf of channels in excised skin after "
-         f"the needles are removed (grid {', '.join(f'{g:g}' for g in GRID)}): best **{result['best']:g}**; the "
-         f"packaged value is {packaged:g}. 'open (f = 1)' is the model before this issue (channels fully open in "
-         f"excised skin). Script: `validation/microneedle_ratios.py`.", "",
+         f"row). Two global constants are fitted together, the residual open fraction f_inf of channels in excised "
+         f"skin after the needles are removed (grid {', '.join(f'{g:g}' for g in GRID)}) and the time t_c in which "
+         f"they contract to it (grid {', '.join(f'{g:g}' for g in CONTRACTION_GRID)} h), on the ratios and the "
+         f"lag-time ratios together: best **f_inf = {f_best:g}, t_c = {tc_best:g} h**; packaged {f_pack:g} and "
+         f"{tc_pack:g} h. 'open (f = 1)' is the model before this issue (channels fully open in excised skin). "
+         "Spearman ρ and the scores are over the enhancement ratios; the lag-time ratios are scored below them. "
+         "Script: `validation/microneedle_ratios.py`.", "",
          "| row | compound | quantity | published | dermsim open (f = 1) | dermsim fitted | dermsim LOPO | assumptions |",
          "|---|---|---|---|---|---|---|---|"]
     for r in rows_:
@@ -256,11 +281,16 @@ def section(fig_dir: Path) -> list[str]:
                  f"{p['fitted']:.3g}× | {p['LOPO']:.3g}× | {'; '.join(r.assumptions)} |")
     L += ["", "| model | n | Spearman ρ | log10 RMSE | within 2× | median log10(pred/meas) |", "|---|---|---|---|---|---|"]
     for key in ("open (f = 1)", "fitted", "LOPO"):
-        s = scores(rows_, key)
+        s = scores(ratios, key)
         L.append(f"| {key} | {s['n']} | {s['spearman']:.2f} | {s['log10_rmse']:.2f} | {s['within_2x']:.0%} | "
                  f"{s['median_log10']:+.2f} |")
+    if lags:
+        L += ["", "Lag-time ratios (with / without needles; ≤ 0 with needles is shown as 0.001: an early burst through "
+              "the open channels runs ahead of the steady flux): "
+              + "; ".join(f"{r.id} published {r.measured:.3g}, fitted {r.predicted['fitted']:.3g}, LOPO "
+                          f"{r.predicted['LOPO']:.3g}, open {r.predicted['open (f = 1)']:.3g}" for r in lags) + "."]
     L += ["", "LOPO constants per left-out publication: "
-          + ", ".join(f"{k} {v:g}" for k, v in result["lopo"].items()) + ".", "",
+          + ", ".join(f"{k} f_inf {v[0]:g}, t_c {v[1]:g} h" for k, v in result["lopo"].items()) + ".", "",
           "Rows not simulated: " + "; ".join(f"{i} ({why})" for i, why in skipped) + ".", "",
           f"![enhancement ratios](validation/{FIGURE})", ""]
     return L

@@ -8,9 +8,10 @@ relative to the fresh channel, is taken as
 
     f(t) = f_inf + (1 − f_inf) exp(−t / t_c)          (t since the needles were removed, h)
 
-with the residual fraction f_inf a fitted global constant (no open fraction has been measured; it also
-absorbs needles that did not pierce and channels the donor does not wet) and t_c a thin order of
-magnitude (`parameters/microneedle.toml` [excised_skin]). Needles left in the skin (patches worn for
+with the residual fraction f_inf and the contraction time t_c two global constants fitted together to published
+with/without-needle ratios and lag-time ratios (no open fraction has been measured; f_inf also absorbs needles
+that did not pierce and channels the donor does not wet; t_c comes out at about a minute, elastic recoil,
+`parameters/microneedle.toml` [excised_skin]). Needles left in the skin (patches worn for
 ``wear_time``) hold their channels fully open until they are removed.
 """
 
