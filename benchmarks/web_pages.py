@@ -26,7 +26,8 @@ CHANGES = [("/", "concentration", ["1 %", "2 %", "3 %", "4 %", "6 %", "7 %", "1 
            ("/", "duration", ["12 h", "36 h", "48 h", "12 h"]),
            ("/microneedle", "passes", ["2", "3", "5", "2"]),
            ("/renewal", "tissue_seed", ["1", "2", "3", "1"]),
-           ("/many-skins", "subjects", ["1000", "1500", "3000", "1000"])]
+           ("/many-skins", "subjects", ["1000", "1500", "3000", "1000"]),
+           ("/protocol", "passes", ["5", "6", "8", "5"])]
 
 
 def serve() -> tuple[subprocess.Popen, str]:
@@ -83,7 +84,7 @@ def apptest_times() -> list[tuple[str, str, float, bool]]:
     from dermsim.web import PAGES
 
     modules = {"/": PAGES["permeation"][0], "/microneedle": PAGES["microneedle"][0], "/renewal": PAGES["renewal"][0],
-               "/many-skins": PAGES["many-skins"][0]}
+               "/many-skins": PAGES["many-skins"][0], "/protocol": PAGES["protocol"][0]}
     rows = []
     for path, key, values in CHANGES:
         at = AppTest.from_string(f"import importlib\nimportlib.import_module({modules[path]!r}).render()",
