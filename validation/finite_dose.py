@@ -14,8 +14,8 @@ receptor + viable epidermis + dermis in vitro, systemic in vivo): log10 RMSE and
 
 Where a study does not state a condition the experiment needs, the runner uses the assumption listed in
 ``ASSUMPTIONS`` and marks the row (``assumed``); an experiment whose vehicle has no dermsim model (a cream of
-unknown composition, methanol, benzene, petrolatum) or whose dose is unknown is listed as not simulated, with
-the reason.
+unknown composition, petrolatum, an ethylene glycol/Triton mixture) or whose dose is unknown is listed as not
+simulated, with the reason.
 
 `fit_grid` fits the three global constants of the residual surface layer (``[film]`` of
 ``parameters/vehicles.toml``) by a grid search on the experiments whose vehicle the study states, with a
@@ -436,6 +436,10 @@ def scenario_toml(row: Row) -> str:
 
 
 FIGURE = "finite_dose_predicted_vs_measured.png"
+#: In-sample log10 RMSE by which the grid optimum must beat the packaged constants before the report asks for a
+#: refit: smaller differences are far below the gap between in-sample and leave-one-publication-out scores
+#: (~0.07), so the fit cannot tell the two points apart (a dermsim choice).
+FLAT_RMSE = 0.005
 
 
 def _plot(simulated: list[Row], path: Path) -> None:
@@ -519,9 +523,17 @@ def section(fig_dir: Path) -> list[str]:
     fit = fit_grid()
     best = fit["best"]
     packaged = (constants.residual_thickness, constants.dissolution_rate, constants.lipid_fraction)
-    note = ("The grid optimum on the current set is the packaged one." if np.allclose(best, packaged, rtol=1e-9) else
-            f"The grid optimum on the current set ({best[0] * 1e4:.3g} um, {best[1]:.3g} /h, {best[2]:.3g}; in-sample "
-            f"log10 RMSE {fit['rmse']:.2f}) differs from the packaged constants: refit and update vehicles.toml.")
+    packaged_rmse = scores(stated, "dermsim")["log10_rmse"]        # the packaged constants on the same rows
+    optimum = (f"The grid optimum on the current set ({best[0] * 1e4:.3g} um, {best[1]:.3g} /h, {best[2]:.3g}; "
+               f"in-sample log10 RMSE {fit['rmse']:.3f})")
+    if np.allclose(best, packaged, rtol=1e-9):
+        note = "The grid optimum on the current set is the packaged one."
+    elif packaged_rmse - fit["rmse"] < FLAT_RMSE:
+        note = (f"{optimum} is not the packaged point, but the packaged constants score {packaged_rmse:.3f} on the "
+                f"same experiments: less than {FLAT_RMSE} apart, so the optimum is flat in the constants that differ "
+                "and the packaged ones are kept.")
+    else:
+        note = f"{optimum} differs from the packaged constants ({packaged_rmse:.3f}): refit and update vehicles.toml."
     if fit["excluded_points"]:
         where = "; ".join(f"{h * 1e4:.3g} um, {k:.3g} /h, {phi:.3g}" for h, k, phi in fit["excluded_points"])
         note += (f" {len(fit['excluded_points'])} of the {fit['points']} grid points were not candidates because a "

@@ -109,6 +109,26 @@ def test_solubility_in_each_component():
     assert err.value.field == "vehicle component"
 
 
+def test_methanol_is_a_cosolvent_with_the_ethanol_constants_as_proxy_and_benzene_an_oil():
+    """Methanol: log-linear cosolvency with ethanol's constants, named as a proxy in the source (its own were not
+    read); benzene: does not mix with water, so an oil with octanol as the surrogate, S = S_w Kow."""
+    t = get_compound("testosterone")
+    s_w = aqueous_solubility(t)
+    assert "methanol" in sol.COSOLVENTS and "benzene" in sol.OILS
+    sigma = sol.solubilisation_power("methanol", t.log_kow)
+    assert sigma == sol.solubilisation_power("ethanol", t.log_kow)
+    info = sol.solubility_in_info("methanol", t)
+    assert info.estimate and "ethanol constants stand for methanol" in info.source
+    assert math.isclose(info.value, s_w * 10 ** sigma, rel_tol=1e-12)
+    assert "proxy" not in sol.solubility_in_info("ethanol", t).source
+    benzene = sol.solubility_in_info("benzene", t)
+    assert benzene.estimate and "surrogate of benzene" in benzene.source
+    assert math.isclose(benzene.value, s_w * 10 ** t.log_kow, rel_tol=1e-12)
+    # methanol and water form one phase: log S is linear in the methanol fraction
+    mid = mixture_solubility(t, {"water": 0.5, "methanol": 0.5})
+    assert math.isclose(math.log10(mid), 0.5 * (math.log10(s_w) + math.log10(info.value)), rel_tol=1e-12)
+
+
 def test_log_linear_mixture_endpoints_and_monotonicity():
     for name in ("testosterone", "caffeine", "hydrocortisone"):
         c = get_compound(name)

@@ -27,6 +27,11 @@ T25, T20, T32 = 298.15, 293.15, 305.15
     ("glycerol", T20, "density", 1.2613, 0.005, "CRC Handbook: 1.2613 g/cm3 at 20 C"),
     ("propylene-glycol", T20, "density", 1.0361, 0.005, "CRC Handbook: 1.0361 g/cm3 at 20 C"),
     ("octanol", T20, "density", 0.8262, 0.01, "CRC Handbook: 0.8262 g/cm3 at 20 C"),
+    ("methanol", T20, "density", 0.7914, 0.005, "CRC Handbook: 0.7914 g/cm3 at 20 C"),
+    ("benzene", T20, "density", 0.8765, 0.005, "CRC Handbook: 0.8765 g/cm3 at 20 C"),
+    # methanol 16.9 kPa and benzene 12.7 kPa at 25 C (CRC Handbook, "Vapor pressure" of organic liquids)
+    ("methanol", T25, "vapour_pressure", 16900.0, 0.03, "CRC Handbook"),
+    ("benzene", T25, "vapour_pressure", 12700.0, 0.03, "CRC Handbook"),
     # molar masses from the formulas
     ("water", T32, "molar_mass", 18.015, 1e-4, "IUPAC atomic weights"),
     ("isopropyl-myristate", T32, "molar_mass", 270.45, 1e-4, "C17H34O2"),
@@ -55,8 +60,8 @@ def test_air_kinematic_viscosity_matches_the_table():
 
 def test_every_component_is_complete_sourced_and_flagged():
     names = list_components()
-    assert set(names) == {"water", "ethanol", "isopropanol", "propylene-glycol", "glycerol", "acetone",
-                          "isopropyl-myristate", "mineral-oil", "octanol"}
+    assert set(names) == {"water", "ethanol", "isopropanol", "propylene-glycol", "glycerol", "acetone", "methanol",
+                          "isopropyl-myristate", "mineral-oil", "octanol", "benzene"}
     for name in names:
         c = component(name)
         assert c.temperature == T32
@@ -77,10 +82,10 @@ def test_every_component_is_complete_sourced_and_flagged():
 
 def test_volatile_flag_and_vapour_pressure_order():
     volatile = {n for n in list_components() if component(n).volatile}
-    assert volatile == {"water", "ethanol", "isopropanol", "acetone"}
+    assert volatile == {"water", "ethanol", "isopropanol", "acetone", "methanol", "benzene"}
     p = {n: component(n).vapour_pressure for n in list_components()}
-    assert p["acetone"] > p["ethanol"] > p["isopropanol"] > p["water"] > p["propylene-glycol"] > p["octanol"] \
-        > p["isopropyl-myristate"] > p["glycerol"] > p["mineral-oil"]
+    assert p["acetone"] > p["methanol"] > p["benzene"] > p["ethanol"] > p["isopropanol"] > p["water"] \
+        > p["propylene-glycol"] > p["octanol"] > p["isopropyl-myristate"] > p["glycerol"] > p["mineral-oil"]
 
 
 def test_names_aliases_and_unknown_component():
@@ -96,6 +101,90 @@ def test_names_aliases_and_unknown_component():
     with pytest.raises(InputError) as err:
         component("water", 500.0)
     assert err.value.field == "temperature_K"
+
+
+def test_methanol_and_benzene_are_sourced_components():
+    """Methanol (a water-miscible cosolvent) and benzene (a water-immiscible solvent, an 'oil'): names, log Kow as
+    in the compound library, UNIFAC groups, and benzene's Fuller volume with its aromatic-ring increment."""
+    from dermsim.chemistry.compound import get_compound
+
+    assert component("methyl alcohol").name == component("MeOH").name == "methanol"
+    assert component("benzol").name == "benzene"
+    for name in ("methanol", "benzene"):
+        c = component(name)
+        assert c.log_kow == get_compound(name).log_kow and "Hansch" in c.sources["log_kow"]
+        assert all("chemicals" in c.sources[f] for f in ("molar_mass", "density", "vapour_pressure"))
+        assert c.estimated == frozenset()
+    assert component("methanol").dortmund_groups == ((15, 1),)            # CH3OH, its own main group
+    assert component("benzene").dortmund_groups == ((9, 6),)              # 6 ACH
+    benzene = component("benzene")
+    with_ring = vehicles.fuller_gas_diffusivity("C6H6", benzene.molar_mass, T32, aromatic_rings=1)
+    assert benzene.gas_diffusivity == with_ring > vehicles.fuller_gas_diffusivity("C6H6", benzene.molar_mass, T32)
+    assert "aromatic ring" in benzene.sources["gas_diffusivity"]
+
+
+@pytest.mark.parametrize("name", ["methanol", "benzene"])
+def test_methanol_and_benzene_films_dry_open_and_not_occluded(name):
+    """10 uL/cm^2 of either dries within minutes in open air (vapour pressure above ethanol's) and does not
+    evaporate under occlusion; through a scenario naming the vehicle (mass balance closed) the occluded film
+    goes only by its uptake into the skin (both have a log Kow), hours instead of minutes."""
+    from dermsim.chemistry.compound import get_compound
+    from dermsim.formulation.mixture import film_for, vehicle_mixture
+    from dermsim.scenario import scenario_from_dict
+    from dermsim.simulation import simulate
+
+    assert 1e-2 / evaporation_rate(name) < 1e-2 / evaporation_rate("ethanol") < 0.1        # hours
+    testosterone = get_compound("testosterone")
+    open_film = film_for(testosterone, vehicle_mixture(name), 1e-2)
+    state = open_film.start(10.0)
+    for _ in range(20):
+        state = open_film.advance(state, 0.005)                             # 0.1 h
+    assert state.thickness == 0.0
+    closed = film_for(testosterone, vehicle_mixture(name), 1e-2, occluded=True)
+    assert closed.advance(closed.start(10.0), 1.0).thickness == pytest.approx(1e-2, rel=1e-12)
+    dried = {}
+    for occluded in (False, True):
+        scenario = scenario_from_dict({"compound": {"name": "testosterone"}, "skin": {"site": "dermatomed"},
+                                       "formulation": {"vehicle": name, "concentration": "1 mg/mL",
+                                                       "dose": "10 uL/cm^2", "occluded": occluded},
+                                       "simulation": {"duration": "4 h"}})
+        s = simulate(scenario).summary
+        assert s["vehicle"]["description"] == name and s["mass_balance_relative_error"] < 1e-8
+        assert min(s["fraction_of_dose"].values()) >= 0.0
+        dried[occluded] = s["vehicle"]["dried_by_h"]
+    assert dried[False] < 0.5
+    assert dried[True] is None or dried[True] > 10 * dried[False]
+
+
+def test_a_liquid_that_does_not_mix_with_water_enters_the_skin_at_its_aqueous_solubility():
+    """Neat benzene or octanol is in equilibrium with its saturated aqueous solution, so a permeability from
+    water drives it in at kp S_w (S_w = 1.79 and 0.53 mg/mL), not kp rho: the film's uptake rate is scaled by
+    S_w/rho; water and the water-miscible liquids keep theirs."""
+    from dermsim.chemistry.compound import get_compound
+    from dermsim.formulation.mixture import film_for, vehicle_mixture
+
+    benzene = component("benzene")
+    assert benzene.water_solubility == pytest.approx(get_compound("benzene").aqueous_solubility * 1e-6, rel=1e-3)
+    assert benzene.water_equivalent_fraction == pytest.approx(benzene.water_solubility / benzene.density, rel=1e-12)
+    assert 1e-3 < benzene.water_equivalent_fraction < 3e-3
+    assert component("octanol").water_equivalent_fraction < benzene.water_equivalent_fraction
+    for name in ("water", "ethanol", "methanol"):
+        assert component(name).water_solubility is None and component(name).water_equivalent_fraction == 1.0
+    film = film_for(get_compound("testosterone"), vehicle_mixture({"water": 0.5, "benzene": 0.5}), 1e-2,
+                    uptake_rates=[1e-3, 2e-2])
+    assert film.uptake_rates == pytest.approx([1e-3, 2e-2 * benzene.water_equivalent_fraction], rel=1e-12)
+
+
+def test_a_misspelt_vehicle_is_still_one_line_and_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "dermsim.cli", "permeate", "--compound", "testosterone",
+                           "--concentration", "1 mg/mL", "--dose", "10 uL/cm^2", "--vehicle", "methanl",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stderr.startswith("error:") and "did you mean 'methanol'" in proc.stderr
+    assert not (tmp_path / "out").exists()
 
 
 # ---------------------------------------------------------------------------------------------

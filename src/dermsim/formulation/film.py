@@ -8,7 +8,8 @@ deposit s (ug/cm²). With film thickness h = Σ V_i, volume fractions φ_i = V_i
 * solvent loss (ideal liquid, Raoult; zero far-field vapour)  dV_i/dt = −(e_i + p_i) x_i:
   evaporation e_i = k_g,i P_i^sat M_i / (R T ρ_i) (cm/h), k_g,i the gas-side mass-transfer coefficient, and
   uptake into the skin p_i = the solvent's own permeability through the stratum corneum (cm/h; its flux at
-  activity x_i is p_i x_i ρ_i), which goes on under occlusion;
+  activity x_i is p_i x_i ρ_i; for a liquid that does not mix with water, the permeability from water times
+  S_w,i/ρ_i), which goes on under occlusion;
 * thermodynamic activity of the dissolved solute  a = (m/h) / S;  the skin sees the solute's
   water-equivalent concentration u = a S_w (so the film/water partition is K_v = S/S_w and the film's
   capacity in the layered model is K_v h);

@@ -8,8 +8,8 @@ volume fractions. `film_for` turns a mixture, a solute and an applied volume int
   boundary layer over the dose (`vehicles.evaporation_rate`); occlusion stops it;
 * solubility of the solute in the film as its composition changes, S(φ): water and the water-miscible
   cosolvents form one phase whose solubility is log-linear in their fractions (Yalkowsky & Roseman 1981);
-  the oils (isopropyl myristate, mineral oil, octanol) form another, log-linear among themselves; the film
-  holds S = φ_aq S_aq + φ_oil S_oil (both phases in equilibrium, a volume-weighted capacity, as for an
+  the oils (isopropyl myristate, mineral oil, octanol, benzene) form another, log-linear among themselves; the
+  film holds S = φ_aq S_aq + φ_oil S_oil (both phases in equilibrium, a volume-weighted capacity, as for an
   emulsion); an ionisable solute dissolves more in the aqueous phase at the vehicle pH, S_aq / f_u
   (Henderson–Hasselbalch, f_u the un-ionised fraction; no salt-solubility limit is applied);
 * the water-equivalent reference S_w (the aqueous solubility at the same pH), so that the skin below sees
@@ -174,7 +174,9 @@ def film_for(compound, mixture: VehicleMixture, applied_volume: float, *, fracti
     air_velocity : air speed over the dose, cm/s (default from vehicles.toml)
     still_air_depth : depth of still air between the dose and the moving air (open donor chamber), cm
     solute_rate : the solute's evaporation rate constant at activity 1, ug/cm²/h (`formulation.volatility`)
-    uptake_rates : permeability of the stratum corneum to each component, cm/h (None: no uptake)
+    uptake_rates : permeability of the stratum corneum to each component from water, cm/h (None: no uptake); a
+        liquid that does not mix with water enters at kp S_w, so its rate is scaled by S_w/ρ
+        (`VehicleComponent.water_equivalent_fraction`)
     constants : the residual-layer constants (default: the packaged global ones)
     """
     constants = constants or FilmConstants.packaged()
@@ -197,4 +199,5 @@ def film_for(compound, mixture: VehicleMixture, applied_volume: float, *, fracti
                       solubility=solubility, water_solubility=s_w, solute_evaporation=solute_rate,
                       dissolution_rate=constants.dissolution_rate, residual_thickness=constants.residual_thickness,
                       residual_solubility=residual, occluded=occluded, liquid_deposit=liquid,
-                      uptake_rates=None if uptake_rates is None else np.asarray(uptake_rates, dtype=float))
+                      uptake_rates=None if uptake_rates is None else
+                      np.asarray(uptake_rates, dtype=float) * [c.water_equivalent_fraction for c in comps])

@@ -10,14 +10,17 @@ equations are published. Constants and their sources: ``[solubility]`` of ``para
       log10 S_w [mol/L] = 0.5 − 0.01 (T_m − T) − log Kow,   T_m − T := 0 for a liquid solute (T_m ≤ T)
 
   (T_m and T in K or °C alike; the published form has T = 25 °C.) Typical error 0.4-0.8 log units.
-* Octanol, isopropyl myristate, light mineral oil ("oils"): S_oil = S_w Kow, which with the GSE is its
-  octanol analogue log10 S_oct = 0.5 − 0.01 (T_m − T) (Sepassi & Yalkowsky 2006 AAPS PharmSciTech 7:E26);
+* Octanol, isopropyl myristate, light mineral oil, benzene ("oils"): S_oil = S_w Kow, which with the GSE is
+  its octanol analogue log10 S_oct = 0.5 − 0.01 (T_m − T) (Sepassi & Yalkowsky 2006 AAPS PharmSciTech 7:E26);
   with a measured S_w it is the Kow·S_w estimate of Li, Pinsuwan & Yalkowsky 1995 Ind Eng Chem Res 34:915.
-  For isopropyl myristate and mineral oil octanol is only a surrogate: a hydrogen-bonding solute dissolves
-  far less in a hydrocarbon than in octanol, so for polar solutes the mineral-oil value is an upper bound.
-* Water-miscible cosolvents (ethanol, isopropanol, propylene glycol, glycerol, acetone): the log-linear
-  model at φ = 1, log10 (S_c / S_w) = σ = s log Kow + t with s, t per cosolvent (Millard, Alvarez-Núñez &
-  Yalkowsky 2002 Int J Pharm 245:153; the values in vehicles.toml are thin).
+  For isopropyl myristate, mineral oil and benzene octanol is only a surrogate: a hydrogen-bonding solute
+  dissolves far less in a hydrocarbon than in octanol, so for polar solutes their value is an upper bound.
+  Benzene is an oil, not a cosolvent, because it does not mix with water (the log-linear model is for
+  water-miscible cosolvents) and, like the other oils, is non-polar.
+* Water-miscible cosolvents (ethanol, isopropanol, propylene glycol, glycerol, acetone, methanol): the
+  log-linear model at φ = 1, log10 (S_c / S_w) = σ = s log Kow + t with s, t per cosolvent (Millard,
+  Alvarez-Núñez & Yalkowsky 2002 Int J Pharm 245:153; the values in vehicles.toml are thin). A cosolvent whose
+  own constants could not be sourced names another as its ``proxy`` (methanol: ethanol's), said in the source.
 * Mixtures: log10 S_mix = Σ φ_i log10 S_i over volume fractions φ_i (Yalkowsky & Roseman 1981, in
   Yalkowsky (ed.) Techniques of Solubilization of Drugs, Dekker, ch. 3). See :func:`mixture_solubility`.
 """
@@ -40,8 +43,8 @@ __all__ = ["Solubility", "gse_log_solubility", "octanol_log_solubility", "solubi
            "mixture_solubility", "mixture_solubility_function", "COSOLVENTS", "OILS"]
 
 #: Components treated with the log-linear cosolvency model, and those treated as octanol-like oils.
-COSOLVENTS = ("ethanol", "isopropanol", "propylene-glycol", "glycerol", "acetone")
-OILS = ("octanol", "isopropyl-myristate", "mineral-oil")
+COSOLVENTS = ("ethanol", "isopropanol", "propylene-glycol", "glycerol", "acetone", "methanol")
+OILS = ("octanol", "isopropyl-myristate", "mineral-oil", "benzene")
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,25 @@ def octanol_log_solubility(melting_point_K: float, temperature_K: float = 298.15
     return _constants()["octanol"]["intercept"].to("") - _melting_term(tm, t)
 
 
-def solubilisation_power(cosolvent: str, log_kow: float) -> float:
-    """σ = s log Kow + t of a neat cosolvent (log10 of S_cosolvent / S_water), Millard et al. 2002."""
+def _cosolvent_constants(cosolvent: str) -> tuple[float, float, str]:
+    """Slope s, intercept t of σ for a cosolvent, and a note naming the proxy whose constants it takes
+    (``proxy`` in vehicles.toml; empty when it has its own)."""
     key = vehicle_component(cosolvent).name
     table = _constants()["cosolvents"]
     if key not in table:
         raise InputError("cosolvent", cosolvent, ", ".join(table.keys()), choices=list(table.keys()))
+    entry, note = table[key], ""
+    if "proxy" in entry:
+        proxy = entry["proxy"].value
+        entry, note = table[proxy], f"; the {proxy} constants stand for {key} (thin proxy: {key}'s own were not read)"
+    return entry["slope"].to(""), entry["intercept"].to(""), note
+
+
+def solubilisation_power(cosolvent: str, log_kow: float) -> float:
+    """σ = s log Kow + t of a neat cosolvent (log10 of S_cosolvent / S_water), Millard et al. 2002."""
+    slope, intercept, _ = _cosolvent_constants(cosolvent)
     log_kow = _check_number("log_kow", log_kow, -10, 15)
-    return table[key]["slope"].to("") * log_kow + table[key]["intercept"].to("")
+    return slope * log_kow + intercept
 
 
 def _molar_to_mass(log10_molar: float, molecular_weight: float) -> float:
@@ -186,7 +200,7 @@ def solubility_in_info(vehicle: str, compound: Compound, temperature_K: float | 
         sigma = solubilisation_power(key, log_kow)
         log_s = water.log10_molar + sigma
         source = (f"estimate: log-linear cosolvency, log(S/S_w) = sigma = {sigma:.3g} (Millard, Alvarez-Nunez & Yalkowsky "
-                  f"2002 Int J Pharm 245:153; thin constants) with S_w from [{water.source}]")
+                  f"2002 Int J Pharm 245:153; thin constants{_cosolvent_constants(key)[2]}) with S_w from [{water.source}]")
     else:                                                    # a component added to vehicles.toml without a model
         raise InputError("vehicle component", vehicle, "one with a solubility model: water, "
                          + ", ".join(COSOLVENTS + OILS))
@@ -197,8 +211,8 @@ def solubility_in(vehicle: str, compound: Compound, temperature_K: float | None 
                   use_measured: bool = True) -> float:
     """Solubility of the compound in a neat vehicle component, ug/cm³ (always an estimate except water).
 
-    water: :func:`aqueous_solubility`; octanol, isopropyl myristate, mineral oil: S_w Kow (the octanol
-    GSE analogue); ethanol, isopropanol, propylene glycol, glycerol, acetone: S_w 10^σ with
+    water: :func:`aqueous_solubility`; octanol, isopropyl myristate, mineral oil, benzene: S_w Kow (the octanol
+    GSE analogue); ethanol, isopropanol, propylene glycol, glycerol, acetone, methanol: S_w 10^σ with
     σ = s log Kow + t. See the module docstring for the sources and limits.
     """
     return solubility_in_info(vehicle, compound, temperature_K, use_measured).value

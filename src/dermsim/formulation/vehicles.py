@@ -76,6 +76,8 @@ class VehicleComponent:
     display_name, cas, formula, dortmund_groups : identity; modified-UNIFAC subgroups as ((id, count), ...)
     log_kow : log10 octanol/water partition coefficient (its uptake into the skin; None for the oils, taken as
         staying on the surface)
+    water_solubility : solubility of the component in water, g/cm³, for a liquid that does not mix with water
+        (benzene, octanol); None for water and the water-miscible liquids
     """
 
     name: str
@@ -92,6 +94,7 @@ class VehicleComponent:
     formula: str | None = None
     dortmund_groups: tuple[tuple[int, int], ...] = ()
     log_kow: float | None = None
+    water_solubility: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
@@ -101,6 +104,18 @@ class VehicleComponent:
     def molar_volume(self) -> float:
         """M/ρ, cm³/mol."""
         return self.molar_mass / self.density
+
+    @property
+    def water_equivalent_fraction(self) -> float:
+        """min(1, S_w/ρ): the water-equivalent concentration of the neat liquid over its density (–).
+
+        A liquid that does not mix with water is, at activity 1, in equilibrium with its saturated aqueous
+        solution, S_w; a permeability measured or predicted from water therefore takes S_w, not ρ, as the
+        concentration that drives the neat liquid into the skin (the maximum flux is kp S_w, as in the maximum-flux
+        database of Magnusson, Anissimov, Cross & Roberts 2004 J Invest Dermatol 122:993). 1 for water and the
+        water-miscible liquids.
+        """
+        return 1.0 if self.water_solubility is None else min(1.0, self.water_solubility / self.density)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "display_name": self.display_name, "cas": self.cas, "formula": self.formula,
@@ -309,9 +324,11 @@ def _component(key: str, temperature: float) -> VehicleComponent:
 
     dg = _override(entry, "gas_diffusivity", "cm^2/s")
     if dg is None:
-        d = fuller_gas_diffusivity(formula, molar_mass, temperature)
+        rings = int(entry["aromatic_rings"].value) if "aromatic_rings" in entry else 0
+        d = fuller_gas_diffusivity(formula, molar_mass, temperature, aromatic_rings=rings)
+        ring_note = f" with {rings} aromatic ring increment{'s' if rings > 1 else ''}" if rings else ""
         dg = (d, ("Fuller, Schettler & Giddings 1966 correlation with the Fuller, Ensley & Giddings 1969 volumes "
-                  f"(Poling, Prausnitz & O'Connell 2001 eq. 11-4.4) for {formula} in air at 1 atm, "
+                  f"(Poling, Prausnitz & O'Connell 2001 eq. 11-4.4) for {formula}{ring_note} in air at 1 atm, "
                   f"formula and molar mass from {_CHEMICALS}; calc., about +-10 %"), False)
     gas_diffusivity = put("gas_diffusivity", dg)
 
@@ -319,6 +336,8 @@ def _component(key: str, temperature: float) -> VehicleComponent:
     log_kow = float(kow.to("")) if kow is not None else None
     if kow is not None:
         sources["log_kow"] = kow.source
+    solubility = _override(entry, "water_solubility", "g/cm^3")
+    water_solubility = put("water_solubility", solubility) if solubility is not None else None
     groups = entry.get("dortmund_groups")
     groups_value = tuple((int(a), int(b)) for a, b in groups.value) if groups is not None else ()
     threshold = _table()["conditions"]["volatile_threshold"].to("Pa")
@@ -326,7 +345,7 @@ def _component(key: str, temperature: float) -> VehicleComponent:
         name=key, molar_mass=molar_mass, density=density, vapour_pressure=vapour_pressure,
         gas_diffusivity=gas_diffusivity, volatile=vapour_pressure > threshold, temperature=float(temperature),
         sources=sources, estimated=frozenset(estimated), display_name=entry.get("display_name", key), cas=cas,
-        formula=formula, dortmund_groups=groups_value, log_kow=log_kow)
+        formula=formula, dortmund_groups=groups_value, log_kow=log_kow, water_solubility=water_solubility)
 
 
 def component(name: str, temperature_K: float | None = None) -> VehicleComponent:
