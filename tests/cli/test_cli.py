@@ -94,7 +94,8 @@ def test_permeate_without_a_file(tmp_path):
 
 def test_permeate_bad_concentration_exits_2(tmp_path):
     proc = dermsim("permeate", "--compound", "caffeine", "--concentration", "1 kg", "--out", tmp_path / "p")
-    assert proc.returncode == 2 and proc.stderr.startswith("error: formulation.concentration")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: --concentration (formulation.concentration)")
+    assert len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_compounds_and_sites(tmp_path):
@@ -122,3 +123,16 @@ def test_permeate_with_a_vehicle_and_wash_off_and_the_vehicle_list(tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith("error: --vehicle") and not (tmp_path / "bad").exists()
     listing = dermsim("vehicles", "list")
     assert listing.returncode == 0 and "propylene-glycol" in listing.stdout and "isopropyl-myristate" in listing.stdout
+
+
+@pytest.mark.parametrize("args,start", [
+    (["microneedle", "plan", "--device", "pen-12", "--site", "face", "--area", "10 cm^2", "--depth", "1 mm",
+      "--passes", "0"], "error: --passes (microneedle.passes): got '0'"),
+    (["microneedle", "plan", "--device", "pen-12", "--site", "face", "--area", "10 cm^2", "--depth", "1 mm",
+      "--age", "300"], "error: --age: got '300'"),
+    (["permeate", "--compound", "caffeine", "--concentration", "1 %", "--duration", "-1 h"],
+     "error: --duration (simulation.duration): got '-1 h'")])
+def test_messages_name_the_option_the_user_typed(args, start):
+    proc = dermsim(*args)
+    assert proc.returncode == 2 and proc.stderr.startswith(start), proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

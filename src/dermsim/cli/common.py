@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,14 +25,22 @@ def fail(message: str) -> None:
 
 
 @contextmanager
-def user_errors():
+def user_errors(flags: Mapping[str, str] | None = None):
+    """One line and exit 2 for bad input (exit 3 for a result that fails its checks). ``flags`` maps the
+    scenario fields a command builds from its options to those options, so a message names what the user
+    typed: ``--passes (microneedle.passes): got '0'; ...``."""
     try:
         yield
     except ResultCheckError as exc:              # the run is wrong, not the input: exit 3, nothing written
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=3)
     except DermsimError as exc:
-        fail(str(exc))
+        message = str(exc)
+        field = getattr(exc, "field", None)
+        if flags and isinstance(exc, InputError) and field in flags and message.startswith(f"{field}:"):
+            flag = flags[field]
+            message = flag + ("" if flag.lstrip("-") == field else f" ({field})") + message[len(field):]
+        fail(message)
 
 
 #: File that marks a folder as a dermsim output set (a folder without it that holds files is not overwritten).

@@ -117,6 +117,15 @@ def _plan_table(summary: dict):
     return table
 
 
+#: scenario field -> the `dermsim microneedle plan` option that sets it (messages name the option).
+PLAN_FLAGS = {"microneedle.device": "--device", "site": "--site", "skin.site": "--site",
+              "microneedle.passes": "--passes", "microneedle.treated_area": "--area",
+              "microneedle.application": "--application", "microneedle.depth": "--depth",
+              "microneedle.depth_setting": "--depth", "age": "--age", "microneedle.sterilisation": "--sterilisation",
+              "microneedle.reuse_count": "--reuse", "microneedle.speed": "--pen-speed",
+              "microneedle.stroke_frequency": "--frequency"}
+
+
 @microneedle_app.command("plan")
 def plan(device: str = typer.Option(..., "--device", help="library device (see `dermsim devices list`)"),
          site: str = typer.Option(..., "--site", help="body site, e.g. face, forearm"),
@@ -135,7 +144,7 @@ def plan(device: str = typer.Option(..., "--device", help="library device (see `
          anaesthetic: Optional[str] = typer.Option(None, "--anaesthetic", help="topical anaesthetic (recorded only)"),
          as_json: bool = typer.Option(False, "--json", help="print the summary as JSON")):
     """Depth, layer reached, channel count, resealing and risks of one treatment (no transport)."""
-    with user_errors():
+    with user_errors(PLAN_FLAGS):
         from dermsim.microneedles.plan import plan_from_table
 
         table = {"device": device, "passes": passes, "treated_area": area, "application": application,

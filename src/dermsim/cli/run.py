@@ -43,7 +43,7 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
              max_memory: Optional[str] = MAX_MEMORY_OPTION, max_time: Optional[str] = MAX_TIME_OPTION,
         overwrite: bool = OVERWRITE_OPTION):
     """Permeation of a library compound without a scenario file."""
-    with user_errors():
+    with user_errors(PERMEATE_FLAGS):
         from dermsim.scenario import scenario_from_dict
 
         data = {"title": f"{compound} on {site}",
@@ -64,6 +64,14 @@ def permeate(compound: str = typer.Option(..., help="library compound name"),
             data["simulation"]["basal_threshold"] = threshold
         out = out if out is not None else default_out("permeate", compound, site)
         simulate_and_save(scenario_from_dict(data), out, plots, max_memory, max_time, overwrite)
+
+
+#: scenario field -> the `dermsim permeate` option that sets it (messages name the option).
+PERMEATE_FLAGS = {"compound.name": "--compound", "compound": "--compound", "skin.site": "--site",
+                  "skin.hydration": "--hydration", "formulation.concentration": "--concentration",
+                  "formulation.dose": "--dose", "formulation.vehicle": "--vehicle", "formulation.wash_time": "--wash-time",
+                  "formulation.ph": "--ph", "transport.model": "--model", "simulation.duration": "--duration",
+                  "receptor.type": "--receptor", "simulation.basal_threshold": "--threshold"}
 
 
 def vehicle_option(text: str) -> str | dict[str, float]:
