@@ -13,6 +13,11 @@ from dermsim.errors import InputError, suggestions
 _TYPE_TAGS = ("float", "str", "int", "bool", "dict", "list", "tuple", "none", "is-instance")
 
 
+def _count(n, one: str, many: str) -> str:
+    """'1 entry', '0 entries', '3 entries'."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _is_type_tag(part: str) -> bool:
     return part in _TYPE_TAGS or part.startswith(("function-", "literal[")) or "[" in part
 
@@ -136,10 +141,10 @@ def input_error_from(exc: ValidationError, model: type[BaseModel]) -> InputError
             return InputError(loc, value, bounds)
     if err["type"] in ("too_short", "too_long"):
         ctx = err.get("ctx", {})
-        bound = (f"at least {ctx.get('min_length')}" if err["type"] == "too_short"
-                 else f"at most {ctx.get('max_length')}")
-        return InputError(loc, None, f"{bound} entries", problem=f"{len(value) if hasattr(value, '__len__') else '?'} "
-                          "entries")
+        limit = ctx.get("min_length") if err["type"] == "too_short" else ctx.get("max_length")
+        bound = f"{'at least' if err['type'] == 'too_short' else 'at most'} {_count(limit, 'entry', 'entries')}"
+        return InputError(loc, None, bound, problem=(_count(len(value), "entry", "entries")
+                                                      if hasattr(value, "__len__") else "? entries"))
     if err["type"] == "missing":
         return InputError(loc, None, "a value is required", problem="missing")
     # a union (e.g. "infinite" or a quantity) reports one error per branch: join them
