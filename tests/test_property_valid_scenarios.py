@@ -3,17 +3,24 @@
 and bases — always run to the end with every invariant: finite numbers, mass balance ≤ 1e-8 relative to the dose,
 no negative amount beyond round-off. (Invalid mutations are `tests/test_fuzz_scenarios.py`.)
 
-Known limit, kept visible below as a strict xfail: explicit stacks whose layer conductances K·D/h differ by more
-than ~1e5 (e.g. a 0.1 um layer with D = 1e-5 cm²/s on a 415 um layer with K = 0.01) close their mass balance only to
-~1e-7 in double precision with either solver (the slow modes lose digits to the stiffness ratio); dermsim refuses
-them with exit 3 (result check) rather than report them. Up to ~1e5 the auto solver's LAPACK stemr fallback closes
-them (the 1 um case: 2.1e-9). The generator keeps to ratios ≤ 1e4 (still 1 nm–10 cm layers)."""
+Stiff stacks, whose adjacent layer conductances K·D/h differ by many decades, are included: the generator draws D,
+K and thickness over their whole ranges (ratios up to ~1e24). The default eigen-decomposition loses digits there
+(STIFFER below, ratio 4e5: balance 2.8e-7; 5e-8 with LAPACK stemr, 9e-8 with TR-BDF2): its rounded diagonal leaks
+~eps·ratio per node, and an infinite dose's inflow is summed from totals 4.5e7 times larger. The auto solver then
+takes the conductance-form decomposition of `dermsim.transport.graded` (relative accuracy), which closes STIFFER to
+2e-15 and ratios 4e5…2.4e13 to ≤ 2.4e-11 of the dose against 40–60-digit references (its module docstring).
+477 further stacks drawn here (Hypothesis seeds 7 and 11, ratios up to > 1e9) all closed their balance (worst 3.8e-9).
+
+Known, not stiffness: one of them (ratio 1e3; 1.9 um, then 7.9 cm with K = 211, then 4.7 cm; 7800 h) passes with the
+default decomposition while its permeated amount, 1.2e-7 of the 8e6 ug/cm² supplied, is 0.85 % low at the end and
+−1e-3 ug/cm² mid-run (the conductance-form solution is within 2e-8 of a 60-digit reference): the checks measure
+round-off against the dose; the property below (nothing under −1e-9 × max(1, its maximum)) would fail on it."""
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dermsim import simulate
@@ -40,9 +47,6 @@ def valid_scenarios(draw):
         layers = [{"name": f"layer{i}", "thickness": f"{draw(thickness_um):.6g} um",
                    "diffusivity": f"{10 ** draw(diffusivity):.6g} cm^2/s", "partition": 10 ** draw(partition)}
                   for i in range(draw(st.integers(1, 3)))]
-        conductance = [l["partition"] * float(l["diffusivity"].split()[0]) / float(l["thickness"].split()[0])
-                       for l in layers]
-        assume(max(conductance) / min(conductance) <= 1e4)
         data["skin"] = {"layers": layers}
         data["receptor"] = {"type": "sink"}
     else:
@@ -76,34 +80,43 @@ STIFF = {"compound": {"name": "solute", "molecular_weight": "30 g/mol", "log_kow
          "receptor": {"type": "sink"}, "formulation": {"concentration": "1 mg/mL", "dose": "infinite"}}
 
 
-#: Ten times thinner fast layer: conductance ratio 4e5 between the layers, beyond what LAPACK stemr resolves.
+#: Ten times thinner fast layer: conductance ratio 4e5 between the layers (the strict xfail of issue #11 item 7 until
+#: the conductance-form solver); EXTREME: 1 nm, ratio 4e7.
 STIFFER = {**STIFF, "skin": {"layers": [STIFF["skin"]["layers"][0] | {"thickness": "0.1 um"}, STIFF["skin"]["layers"][1]]}}
+EXTREME = {**STIFF, "skin": {"layers": [STIFF["skin"]["layers"][0] | {"thickness": "1 nm"},
+                                         STIFF["skin"]["layers"][1]]}}
 
 
-def test_a_very_stiff_valid_stack_closes_its_balance():
-    """Conductance ratio 4e4: the default eigen-decomposition closes the balance only to 3e-8; the auto solver then
-    takes LAPACK stemr (2e-9) and agrees with TR-BDF2."""
+@pytest.mark.parametrize("data", [STIFF, STIFFER, EXTREME], ids=["ratio 4e4", "ratio 4e5", "ratio 4e7"])
+def test_very_stiff_valid_stacks_close_their_balance(data):
+    """Conductance ratio 4e4…4e7: the default eigen-decomposition closes the balance only to 3e-8…3e-2; the auto
+    solver hands over to the conductance-form one (balance ~2e-15), whose permeated amount agrees with TR-BDF2 (whose
+    own balance fails on the inflow, not on this) and whose inflow and outflow over the last half hour are the chain's
+    exact steady flux."""
     from dermsim.permeation.layered import discretise
     from dermsim.permeation.setup import build, output_times
+    from dermsim.transport.analytic import chain_steady_flux
     from dermsim.transport.timestep import solve_tr_bdf2
 
-    scenario = scenario_from_dict(STIFF)
-    s = simulate(scenario).summary
-    assert s["mass_balance_relative_error"] <= 1e-8 and "stemr" in s["solver"]
+    scenario = scenario_from_dict(data)
+    result = simulate(scenario)
+    s = result.summary
+    assert s["mass_balance_relative_error"] <= 1e-12 and "conductance form" in s["solver"]
     system = discretise(build(scenario).model)
-    reference = solve_tr_bdf2(system, output_times(scenario.simulation))
+    times = output_times(scenario.simulation)
+    reference = solve_tr_bdf2(system, times)
     assert s["cumulative_permeated_ug_per_cm2"] == pytest.approx(
         reference.cumulative[system.rate_index("permeated")][-1], rel=1e-9)
+    hour = times >= times[-1] - 0.5
+    for name in ("amount_supplied", "cumulative_permeated"):
+        q = np.asarray(result.values(name), dtype=float)[hour]
+        assert (q[-1] - q[0]) / 0.5 == pytest.approx(chain_steady_flux(system), rel=1e-10), name
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason="known limit (issue #11 item 7): conductance ratio 4e5 "
-                   "between adjacent layers; the balance closes only to ~1e-7 and the result check refuses the run")
-def test_an_even_stiffer_valid_stack_closes_its_balance():
-    simulate(scenario_from_dict(STIFFER))
-
-
-def test_the_very_stiff_stack_is_refused_not_reported():
+def test_a_stack_the_chosen_solver_cannot_close_is_refused_not_reported():
+    """TR-BDF2 chosen by hand on STIFFER: its inflow sums totals 4e7 times larger than itself (balance 9e-8), so the
+    result check refuses the run (exit 3) instead of reporting it."""
     from dermsim.errors import ResultCheckError
 
     with pytest.raises(ResultCheckError, match="mass balance"):
-        simulate(scenario_from_dict(STIFFER))
+        simulate(scenario_from_dict(STIFFER | {"simulation": {"duration": "1 h", "solver": "tr-bdf2"}}))

@@ -23,9 +23,23 @@ def _trustworthy(system, traj) -> bool:
             and float(stored.min()) >= -1e-9 * scale and float(traj.cumulative.min()) >= -1e-9 * scale)
 
 
+def _robust_exact(system, times):
+    """Exact solutions of a stiff tridiagonal stack, more robust than the default decomposition, each labelled: the
+    conductance-form one with relative accuracy (`dermsim.transport.graded`), then LAPACK stemr (for stacks beyond the
+    graded solver's size)."""
+    from dermsim.transport.exact import solve_exact
+    from dermsim.transport.graded import solve_graded
+
+    if system.operator.kind != "tridiagonal":
+        return
+    yield solve_graded(system, times), "conductance form, relative accuracy"
+    yield solve_exact(system, times, driver="stemr"), "LAPACK stemr"
+
+
 def _solve(system, times, solver: str, progress):
-    """Exact eigen solution (``exact``), TR-BDF2 (``tr-bdf2``), or ``auto``: the exact one, handed over to
-    TR-BDF2 when it fails its own checks (an ill-conditioned, very stiff stack), which the solver name says."""
+    """Exact eigen solution (``exact``), TR-BDF2 (``tr-bdf2``), or ``auto``: the exact one, handed over to a more
+    robust exact decomposition (`_robust_exact`), then to TR-BDF2, when it fails its own checks (an ill-conditioned,
+    very stiff stack), which the solver name says."""
     from dermsim.transport.exact import solve_exact
     from dermsim.transport.timestep import solve_tr_bdf2
 
@@ -37,12 +51,13 @@ def _solve(system, times, solver: str, progress):
         return traj
     if solver in ("auto", "exact"):
         traj = solve_exact(system, times)
-        if solver == "auto" and not _trustworthy(system, traj) and system.operator.kind == "tridiagonal":
-            robust = solve_exact(system, times, driver="stemr")      # eigenvectors of a stiff stack, more accurate
-            if _trustworthy(system, robust):
-                robust.solver = f"{robust.solver} (LAPACK stemr: the default eigen-decomposition was ill-conditioned)"
-                return robust
         if solver == "auto" and not _trustworthy(system, traj):
+            for robust, how in _robust_exact(system, times):
+                if robust is not None and _trustworthy(system, robust):
+                    robust.solver = f"exact-eigen ({how}: the default eigen-decomposition was ill-conditioned)"
+                    if progress:
+                        progress(1.0)
+                    return robust
             traj = solve_tr_bdf2(system, times, progress=progress)
             traj.solver = f"{traj.solver} (the exact solver was ill-conditioned on this stack)"
             return traj

@@ -16,9 +16,11 @@ MASS_BALANCE_TOLERANCE = 1e-8
 #: Most negative fraction of the dose an amount may show (round-off) (–).
 NEGATIVE_TOLERANCE = 1e-9
 REMEDY = "try simulation.solver = 'tr-bdf2' or a higher simulation.resolution, and report the scenario"
-#: Added to a mass-balance failure: the known cause both solvers share (docs/status.md, issue #11 item 7).
-STIFF_HINT = ("; if one layer conducts far more than its neighbour (K·D/h over ~1e5 times), double precision "
-              "cannot close the balance: thicken or merge that layer")
+#: Added to a mass-balance failure: the cause TR-BDF2 and the default eigen-decomposition share (issue #11 item 7,
+#: `dermsim.transport.graded`).
+STIFF_HINT = ("; a layer conducting far more than its neighbour (K·D/h over ~1e5 times) closes its balance only "
+              "through the conductance-form exact solver of simulation.solver = 'auto' (a linear problem of up to "
+              "1000 grid cells)")
 
 
 def _non_finite(value, path: str = "") -> str | None:

@@ -10,6 +10,8 @@ Kasting GB (2001) J Pharm Sci 90:202 (finite dose, well-mixed vehicle); Frisch H
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import erfc
@@ -91,3 +93,12 @@ def clearance_steady_profile(x, L, D, k, c_top):
 def clearance_steady_flux(L, D, k, c_top):
     """Steady flux into a cleared layer: c_top √(kD) tanh(L √(k/D))."""
     return c_top * np.sqrt(k * D) * np.tanh(L * np.sqrt(k / D))
+
+
+def chain_steady_flux(system) -> float:
+    """Steady flux (ug/cm²/h) of a 1D layered `System` with an infinite dose ("supplied") and a sink ("permeated"),
+    exact for the discrete chain: the donor level over the series resistances 1/g_top + Σ 1/g_i + 1/g_bottom."""
+    supplied, permeated = system.rate_index("supplied"), system.rate_index("permeated")
+    g_top = -system.rate_weights[supplied, 0]
+    resistance = math.fsum([1 / g_top, *(-1 / system.operator.off_diagonal), 1 / system.rate_weights[permeated, -1]])
+    return system.rate_constant[supplied] / g_top / resistance

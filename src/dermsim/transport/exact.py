@@ -49,6 +49,18 @@ def phi_functions(lam: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return e, phi1, phi2
 
 
+def modal_solution(lam: np.ndarray, vecs: np.ndarray, root_c: np.ndarray, u0: np.ndarray, source: np.ndarray,
+                   times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """v = C^½ u (n, n_t) and ∫₀ᵗ v dt at ``times`` from M = V Λ Vᵀ (λ in 1/h), root_c = √C, the initial u₀
+    (ug/cm³) and source b (ug/cm²/h), by the formulas of the module docstring."""
+    alpha = vecs.T @ (root_c * u0)
+    beta = vecs.T @ (source / root_c)
+    ex, phi1, phi2 = phi_functions(lam, times)
+    v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
+    integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
+    return v, integral_v
+
+
 def solve_exact(system: System, times: np.ndarray, initial: np.ndarray | None = None, *,
                 driver: str | None = None) -> Trajectory:
     """Exact solution of ``system`` at ``times`` (h, ≥ 0, measured from the initial state).
@@ -69,11 +81,7 @@ def solve_exact(system: System, times: np.ndarray, initial: np.ndarray | None = 
                              system.operator.eigen(system.capacity, root_all, driver=driver))
         sub = slice(None) if active is None else active
         root_c = root_all if active is None else root_all[active]
-        alpha = vecs.T @ (root_c * u0[sub])
-        beta = vecs.T @ (system.source[sub] / root_c)
-        ex, phi1, phi2 = phi_functions(lam, times)
-        v = vecs @ (ex * alpha[:, None] + phi1 * beta[:, None])
-        integral_v = vecs @ (phi1 * alpha[:, None] + phi2 * beta[:, None])
+        v, integral_v = modal_solution(lam, vecs, root_c, u0[sub], system.source[sub], times)
         cumulative = (system.rate_weights[:, sub] / root_c) @ integral_v
     if active is None:
         u = (v / root_c[:, None]).T
