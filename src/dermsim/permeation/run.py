@@ -13,14 +13,23 @@ from dermsim.permeation.setup import build, output_times
 
 
 def _trustworthy(system, traj) -> bool:
-    """The exact solution closes its balance and has no negative amount beyond round-off."""
+    """The exact solution closes its balance and has no negative amount beyond round-off. The permeated amount is
+    held to its own size as well as to the amounts in play: a stack that stores 1e6 times what it passes can close
+    its balance while its small permeated amount dips below zero and ends percent-wrong (found by the property
+    test of issue #11); the floor 1e-6 of the amounts in play keeps round-off before the lag time from counting."""
     from dermsim.results.checks import MASS_BALANCE_TOLERANCE
     from dermsim.transport.balance import mass_balance_error
 
     stored = traj.u * system.capacity
     scale = max(float(np.max(np.abs(stored.sum(axis=1)))), float(np.max(np.abs(traj.cumulative))), 1e-300)
-    return (mass_balance_error(system, traj) <= MASS_BALANCE_TOLERANCE and np.all(np.isfinite(traj.u))
-            and float(stored.min()) >= -1e-9 * scale and float(traj.cumulative.min()) >= -1e-9 * scale)
+    if not (mass_balance_error(system, traj) <= MASS_BALANCE_TOLERANCE and np.all(np.isfinite(traj.u))
+            and float(stored.min()) >= -1e-9 * scale and float(traj.cumulative.min()) >= -1e-9 * scale):
+        return False
+    if "permeated" not in system.rate_names:
+        return True
+    permeated = traj.cumulative[system.rate_index("permeated")]
+    own = max(float(np.max(np.abs(permeated))), 1e-6 * scale)
+    return float(permeated.min()) >= -1e-9 * own
 
 
 def _robust_exact(system, times):
