@@ -125,25 +125,21 @@ def test_a_stack_the_chosen_solver_cannot_close_is_refused_not_reported():
 
 #: Stacks that store ~1e6 times what they pass (found by a random search over the generator's ranges): the default
 #: decomposition left the permeated amount at −3e-8 and −2e-8 ug/cm² where it is ~1e-12.
-STORING = [
-    {"compound": {"name": "solute", "molecular_weight": "100 g/mol", "log_kow": 1.0},
-     "simulation": {"duration": "68.4006 h"}, "receptor": {"type": "sink"},
-     "formulation": {"concentration": "1 mg/mL", "dose": "infinite"},
-     "skin": {"layers": [{"name": "l0", "thickness": "0.240298 um", "diffusivity": "4.59812e-07 cm^2/s",
-                          "partition": 0.004835982683177839},
-                         {"name": "l1", "thickness": "735.604 um", "diffusivity": "4.43419e-07 cm^2/s",
-                          "partition": 105.84317220964824},
-                         {"name": "l2", "thickness": "63157.4 um", "diffusivity": "9.47482e-08 cm^2/s",
-                          "partition": 729.9051605431102}]}},
-    {"compound": {"name": "solute", "molecular_weight": "100 g/mol", "log_kow": 1.0},
-     "simulation": {"duration": "44.5279 h"}, "receptor": {"type": "sink"},
-     "formulation": {"concentration": "1 mg/mL", "dose": "infinite"},
-     "skin": {"layers": [{"name": "l0", "thickness": "4794.67 um", "diffusivity": "1.11327e-08 cm^2/s",
-                          "partition": 2.8579624904831498},
-                         {"name": "l1", "thickness": "17.5638 um", "diffusivity": "1.39821e-07 cm^2/s",
-                          "partition": 0.0957774375474281},
-                         {"name": "l2", "thickness": "9.41127 um", "diffusivity": "1.94256e-09 cm^2/s",
-                          "partition": 9.328753654042325}]}}]
+def _stack(hours: str, layers: list[tuple[str, str, float]]) -> dict:
+    """An infinite aqueous dose on a stack of (thickness, diffusivity, partition) layers into a sink."""
+    return {"compound": {"name": "solute", "molecular_weight": "100 g/mol", "log_kow": 1.0},
+            "simulation": {"duration": hours}, "receptor": {"type": "sink"},
+            "formulation": {"concentration": "1 mg/mL", "dose": "infinite"},
+            "skin": {"layers": [{"name": f"l{i}", "thickness": h, "diffusivity": d, "partition": k}
+                                for i, (h, d, k) in enumerate(layers)]}}
+
+
+STORING = [_stack("68.4006 h", [("0.240298 um", "4.59812e-07 cm^2/s", 0.004835982683177839),
+                                ("735.604 um", "4.43419e-07 cm^2/s", 105.84317220964824),
+                                ("63157.4 um", "9.47482e-08 cm^2/s", 729.9051605431102)]),
+           _stack("44.5279 h", [("4794.67 um", "1.11327e-08 cm^2/s", 2.8579624904831498),
+                                ("17.5638 um", "1.39821e-07 cm^2/s", 0.0957774375474281),
+                                ("9.41127 um", "1.94256e-09 cm^2/s", 9.328753654042325)])]
 
 
 @pytest.mark.parametrize("data", STORING, ids=["thin-then-storing", "storing-first"])
