@@ -48,3 +48,21 @@ def test_the_calibration_is_cached_per_geometry():
     assert len(pathways._CALIBRATED) == 1
     again = pathways.calibrated(fast)
     assert len(pathways._CALIBRATED) == 1 and again.exchange_factor == first.exchange_factor
+
+
+def test_contracted_channels_are_calibrated_at_their_own_open_fraction():
+    """One factor at the fresh channel left a channel contracted to f = 0.1 off the 2D steady flux; the table of
+    factors reproduces the 2D cell at every calibration fraction it could reach and interpolates between."""
+    from dermsim.microneedles.channel_cell import steady_state
+
+    cell, fast = _models("roller-192-1.5mm", 1, "full-thickness")
+    tuned = pathways.calibrated(fast)
+    assert [f for f, _ in tuned.exchange_table] == list(pathways.CALIBRATION_FRACTIONS)
+    for f, factor in tuned.exchange_table:
+        if factor < 999.0:                                           # within the root finder's reach
+            two_d = steady_state(cell, f)[0]["permeated"]
+            assert pathways.steady_flux(tuned, f)["permeated"] == pytest.approx(two_d, rel=1e-5)
+    g1, g01 = tuned.exchange_at(1.0), tuned.exchange_at(0.1)
+    assert min(g1, g01) <= tuned.exchange_at(0.3) <= max(g1, g01)   # log-interpolated between the two
+    single = pathways.ParallelPathwayModel(**{**fast.__dict__, "exchange_factor": tuned.exchange_factor})
+    assert abs(pathways.steady_flux(single, 0.1)["permeated"] / steady_state(cell, 0.1)[0]["permeated"] - 1) > 0.05

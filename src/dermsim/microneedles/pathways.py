@@ -96,6 +96,10 @@ class ParallelPathwayModel:
     layers : reporting bands (name, bottom depth cm); default the regions
     resolution : multiplies the cells of each region
     grading : widest/narrowest cell per depth segment
+    exchange_factor : scale of the channel–tissue couplings (1: the lateral-exchange model as derived)
+    exchange_table : ((open fraction, factor), ...) from `calibrated`: the factor at an open fraction is
+        interpolated in log f between them (clamped at the ends), since a contracted channel exchanges
+        differently from a fresh one; empty: ``exchange_factor`` at every open fraction
     """
 
     regions: tuple[Region, ...]
@@ -111,6 +115,14 @@ class ParallelPathwayModel:
     grading: float = 3.0
     exchange_factor: float = 1.0
     release: Release | None = None
+    exchange_table: tuple[tuple[float, float], ...] = ()
+
+    def exchange_at(self, open_fraction: float) -> float:
+        """The exchange factor at a (constant) open fraction (see ``exchange_table``)."""
+        if not self.exchange_table or not open_fraction > 0:
+            return self.exchange_factor
+        fs, gs = zip(*sorted(self.exchange_table))
+        return float(np.exp(np.interp(np.log(open_fraction), np.log(fs), np.log(gs))))
 
     def __post_init__(self):
         if self.coupling not in COUPLINGS:
@@ -169,6 +181,7 @@ def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_re
     in_channel = (zc < ch.depth) & (radius > 0)
     phi = np.minimum(n * np.pi * radius**2, 1.0)
     lateral = model.coupling == "lateral"
+    exchange = model.exchange_at(open_fraction)
     if lateral:
         area_a = np.where(in_channel, phi, 0.0)
     else:                         # the channel path continues under the tip with its surface area
@@ -222,14 +235,14 @@ def discretise_pathways(model: ParallelPathwayModel, z_faces: np.ndarray, row_re
         # channel tip: the channel's bottom face (area φ) into the tissue below, through that area
         tip = has_a[:-1] & ~has_a[1:]
         below = np.where(tip, area_a[:-1] * K_t[1:] * D_t[1:] / (0.5 * dz[1:]), 0.0)
-        connect(np.where(tip, idx_a[:-1], -1), idx_b[1:], model.exchange_factor * series(half_a[:-1], below))
+        connect(np.where(tip, idx_a[:-1], -1), idx_b[1:], exchange * series(half_a[:-1], below))
         # wall exchange
         R = model.cell_radius
         slant = np.sqrt(1.0 + (ch.surface_radius / ch.depth) ** 2) if ch.shape == "cone" else 1.0
         with np.errstate(divide="ignore"):
             resist = (_wall_shape_factor(np.maximum(radius, 1e-300), R) / (2 * np.pi * K_t * D_t)
                       + 1.0 / (8 * np.pi * K_a * D_a))
-            g_wall = np.where(has_a & has_b & (radius > 0), model.exchange_factor * slant * n * dz / resist, 0.0)
+            g_wall = np.where(has_a & has_b & (radius > 0), exchange * slant * n * dz / resist, 0.0)
         connect(idx_a, idx_b, g_wall)
     else:
         connect(idx_a[:-1], idx_a[1:], series(half_a[:-1], half_a[1:]))
@@ -426,12 +439,12 @@ def steady_flux(model: ParallelPathwayModel, open_fraction: float = 1.0) -> dict
 
 
 def calibrate_exchange(model: ParallelPathwayModel, resolution: float = 0.5,
-                       radial_cells: tuple[int, int] = (8, 24)) -> ParallelPathwayModel:
+                       radial_cells: tuple[int, int] = (8, 24), open_fraction: float = 1.0) -> ParallelPathwayModel:
     """Copy of ``model`` whose channel–tissue exchange factor makes its steady flux equal to the 2D unit cell's.
 
-    One steady 2D solve (`dermsim.microneedles.channel_cell.steady_state`, fresh channel, infinite dose) at
-    ``resolution``, then a scalar root find on ``exchange_factor`` (both the wall and the tip couplings
-    are scaled). In vivo without clearance (no steady state) the geometry is calibrated with a sink at
+    One steady 2D solve (`dermsim.microneedles.channel_cell.steady_state`, channel open to ``open_fraction``,
+    infinite dose) at ``resolution``, then a scalar root find on ``exchange_factor`` (both the wall and the tip
+    couplings are scaled). In vivo without clearance (no steady state) the geometry is calibrated with a sink at
     the base. Key a cache on everything that sets the model if calibrating inside a sweep.
     """
     from dataclasses import replace
@@ -450,11 +463,12 @@ def calibrate_exchange(model: ParallelPathwayModel, resolution: float = 0.5,
     vehicle = replace(model.vehicle, infinite=True, concentration=1.0)   # linear: any donor will do
     cell = ChannelCellModel(model.regions, vehicle, receptor, model.cell_radius, model.channel,
                             resolution=resolution, radial_cells=radial_cells)
-    target = steady_state(cell)[0][outflow]
-    base = replace(model, vehicle=vehicle, receptor=receptor, open_fraction=1.0)
+    target = steady_state(cell, open_fraction)[0][outflow]
+    base = replace(model, vehicle=vehicle, receptor=receptor, open_fraction=open_fraction, exchange_table=())
 
     def mismatch(log_factor):
-        return math.log(steady_flux(replace(base, exchange_factor=math.exp(log_factor)))[outflow] / target)
+        flux = steady_flux(replace(base, exchange_factor=math.exp(log_factor)), open_fraction)[outflow]
+        return math.log(flux / target)
 
     lo, hi = math.log(1e-3), math.log(1e3)
     f_lo, f_hi = mismatch(lo), mismatch(hi)
@@ -465,17 +479,23 @@ def calibrate_exchange(model: ParallelPathwayModel, resolution: float = 0.5,
     return replace(model, exchange_factor=factor)
 
 
-_CALIBRATED: dict[tuple, float] = {}
+_CALIBRATED: dict[tuple, tuple[tuple[float, float], ...]] = {}
+#: Open fractions the exchange is calibrated at: a fresh channel and contracted or closing ones (excised skin
+#: keeps ~0.3 % open; resealing passes through every fraction), interpolated in log f between them.
+CALIBRATION_FRACTIONS = (1.0, 0.1, 0.01, 0.001)
 
 
 def calibrated(model: ParallelPathwayModel) -> ParallelPathwayModel:
-    """``model`` with the exchange factor of `calibrate_exchange`, cached per geometry and material (regions,
-    channel, density, receptor, vehicle partition, mesh settings; not the dose or the closure), so a sweep
-    or a protocol pays one steady 2D solve (~10–20 ms) per distinct skin and device."""
+    """``model`` with the exchange factors of `calibrate_exchange` at `CALIBRATION_FRACTIONS`, cached per geometry
+    and material (regions, channel, density, receptor, vehicle partition, mesh settings; not the dose or the
+    closure), so a sweep or a protocol pays four steady 2D solves (~10–20 ms each) per distinct skin and device.
+    One factor at the fresh channel alone left contracted channels (f = 0.003) up to 24 % low."""
     from dataclasses import replace
 
     key = (model.regions, model.channel, model.channel_density, model.receptor, model.vehicle.partition,
            model.resolution, model.grading, model.coupling)
     if key not in _CALIBRATED:
-        _CALIBRATED[key] = calibrate_exchange(model).exchange_factor
-    return replace(model, exchange_factor=_CALIBRATED[key])
+        _CALIBRATED[key] = tuple((f, calibrate_exchange(model, open_fraction=f).exchange_factor)
+                                 for f in CALIBRATION_FRACTIONS)
+    table = _CALIBRATED[key]
+    return replace(model, exchange_factor=table[0][1], exchange_table=table)
