@@ -81,8 +81,8 @@ STIFF = {"compound": {"name": "solute", "molecular_weight": "30 g/mol", "log_kow
          "receptor": {"type": "sink"}, "formulation": {"concentration": "1 mg/mL", "dose": "infinite"}}
 
 
-#: Ten times thinner fast layer: conductance ratio 4e5 between the layers (refused, a test expected to fail, in issue #11 item 7 until
-#: the conductance-form solver); EXTREME: 1 nm, ratio 4e7.
+#: Ten times thinner fast layer: conductance ratio 4e5 between the layers (refused, a test expected to fail, in
+#: issue #11 item 7 until the conductance-form solver); EXTREME: 1 nm, ratio 4e7.
 STIFFER = {**STIFF, "skin": {"layers": [STIFF["skin"]["layers"][0] | {"thickness": "0.1 um"}, STIFF["skin"]["layers"][1]]}}
 EXTREME = {**STIFF, "skin": {"layers": [STIFF["skin"]["layers"][0] | {"thickness": "1 nm"},
                                          STIFF["skin"]["layers"][1]]}}
